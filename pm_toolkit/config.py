@@ -1,0 +1,52 @@
+"""Where pm_toolkit keeps its files, and the switches read from the environment.
+
+Everything a learner's machine stores lives under one folder, ``~/.pm_toolkit`` by default,
+so that an instructor can say "delete that folder" to start over. Each location can be moved
+with an environment variable (CI and the grader point them at temporary folders).
+
+>>> from pm_toolkit import config
+>>> config.home_dir().name
+'.pm_toolkit'
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The dataset seed used when no learner has been set: CI runs on it, so it must never change.
+DEFAULT_SEED = 2026
+
+HOME_ENV = "PM_TOOLKIT_HOME"
+DATA_ENV = "PM_TOOLKIT_DATA_DIR"
+PROGRESS_ENV = "PM_TOOLKIT_PROGRESS_DIR"
+LEARNER_ENV = "PM_TOOLKIT_LEARNER"
+STRICT_ENV = "PM_TOOLKIT_STRICT"
+
+_TRUTHY = {"1", "true", "yes", "on"}
+
+
+def home_dir() -> Path:
+    """The folder holding the course's local state (``$PM_TOOLKIT_HOME`` or ``~/.pm_toolkit``)."""
+    env = os.environ.get(HOME_ENV)
+    return Path(env).expanduser() if env else Path.home() / ".pm_toolkit"
+
+
+def data_dir() -> Path:
+    """Where generated datasets are cached (``$PM_TOOLKIT_DATA_DIR`` or ``<home>/data``)."""
+    env = os.environ.get(DATA_ENV)
+    return Path(env).expanduser() if env else home_dir() / "data"
+
+
+def progress_dir() -> Path:
+    """Where exercise progress is stored (``$PM_TOOLKIT_PROGRESS_DIR`` or ``<home>/progress``)."""
+    env = os.environ.get(PROGRESS_ENV)
+    return Path(env).expanduser() if env else home_dir() / "progress"
+
+
+def strict_mode() -> bool:
+    """True when ``$PM_TOOLKIT_STRICT`` is set: any exercise outcome but "correct" raises.
+
+    Solution editions run under nbval with this set, so a wrong reference fails CI.
+    """
+    return os.environ.get(STRICT_ENV, "").strip().lower() in _TRUTHY
