@@ -1,0 +1,226 @@
+"""The few plotting and dashboard helpers every lesson shares: one look, colour-blind safe.
+
+Plots: :func:`new_axes` gives a styled figure, :func:`finish` titles, labels and shows it, and
+returns ``None`` so that no ``<Figure ...>`` or ``Text(...)`` repr leaks into a notebook.
+
+Dashboards: :class:`Dashboard` ties a few controls (sliders, dropdowns) to a render function
+whose output is redrawn *in place*. Every change goes through :meth:`Dashboard.update`, a
+plain method, so tests and benchmarks drive a dashboard exactly as a learner's slider does.
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> fig, ax = new_axes()
+>>> ax.plot([1, 2, 3], [10, 20, 15], color=PALETTE[0])  # doctest: +ELLIPSIS
+[...]
+>>> finish(ax, title="Orders peak on day 2", xlabel="Day", ylabel="Orders", show=False)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+#: Okabe–Ito palette: distinguishable with the common forms of colour blindness.
+PALETTE = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+
+_STYLE = {
+    "axes.prop_cycle": plt.cycler(color=PALETTE),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "figure.dpi": 100,
+}
+
+
+def format_inr(value: float, decimals: int = 0) -> str:
+    """Rupees with Indian digit grouping (lakh, crore).
+
+    >>> format_inr(1234567.5)
+    '₹12,34,568'
+    >>> format_inr(-950.25, decimals=2)
+    '-₹950.25'
+    """
+    sign = "-" if value < 0 else ""
+    text = f"{abs(value):.{decimals}f}"
+    whole, _, frac = text.partition(".")
+    if len(whole) > 3:
+        head, tail = whole[:-3], whole[-3:]
+        groups = []
+        while len(head) > 2:
+            groups.insert(0, head[-2:])
+            head = head[:-2]
+        if head:
+            groups.insert(0, head)
+        whole = ",".join([*groups, tail])
+    return f"{sign}₹{whole}" + (f".{frac}" if frac else "")
+
+
+def format_pct(value: float, decimals: int = 1) -> str:
+    """A rate as a percentage: ``format_pct(0.0234)`` → ``'2.3%'``."""
+    return f"{100 * value:.{decimals}f}%"
+
+
+#: Axis formatters: ``ax.yaxis.set_major_formatter(viz.RUPEES)``.
+RUPEES = FuncFormatter(lambda v, _pos: format_inr(v))
+PERCENT = FuncFormatter(lambda v, _pos: format_pct(v, 0 if abs(v) >= 0.1 else 1))
+
+
+def new_axes(
+    nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float] | None = None
+) -> tuple[Figure, Any]:
+    """A figure in the course style; returns ``(fig, ax)`` (or an array of axes)."""
+    with plt.rc_context(_STYLE):
+        size = figsize or (6.4 * ncols if ncols > 1 else 7.0, 3.8 * nrows)
+        fig, ax = plt.subplots(nrows, ncols, figsize=size, squeeze=True)
+    for a in fig.axes:
+        a.set_prop_cycle(color=PALETTE)
+        a.grid(True, alpha=0.3)
+        a.spines["top"].set_visible(False)
+        a.spines["right"].set_visible(False)
+    return fig, ax
+
+
+def finish(
+    ax: Axes,
+    *,
+    title: str,
+    xlabel: str = "",
+    ylabel: str = "",
+    legend: bool | None = None,
+    show: bool = True,
+) -> None:
+    """Title (a finding, not a topic), label the axes with units, and show the figure.
+
+    Returns ``None`` on purpose so a notebook cell ending with it prints no repr.
+    """
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if legend or (legend is None and ax.get_legend_handles_labels()[0]):
+        ax.legend(frameon=False)
+    fig = ax.figure
+    fig.tight_layout()
+    if show:
+        plt.show()
+    else:
+        plt.close(fig)
+
+
+def _in_kernel() -> bool:
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+class Dashboard:
+    """Controls plus a render function whose output is replaced in place on every change.
+
+    ``render(**values)`` draws with matplotlib and/or returns something displayable (a
+    DataFrame, Markdown, a result record). The last value returned is kept in ``.result`` so
+    tests can assert on it without a browser; ``.timings`` keeps how long each update took.
+
+    >>> import ipywidgets as w
+    >>> seen = []
+    >>> dash = Dashboard(lambda price: seen.append(price * 2), price=w.IntSlider(value=100, max=500))
+    >>> dash.update(price=250).values, seen
+    ({'price': 250}, [500])
+    """
+
+    def __init__(self, render: Callable[..., Any], **controls: Any) -> None:
+        import ipywidgets as widgets
+
+        self._render = render
+        self.controls: dict[str, Any] = controls
+        self.output = widgets.Output()
+        self.result: Any = None
+        self.timings: list[float] = []
+        for name, control in controls.items():
+            # Redraw only when the learner lets go of a slider, never on every pixel of a drag.
+            if hasattr(control, "continuous_update"):
+                control.continuous_update = False
+            if not getattr(control, "description", None):
+                control.description = name.replace("_", " ")
+            control.observe(self._on_change, names="value")
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
+                self.output,
+            ]
+        )
+        self.widget.add_class("pm-dashboard")
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The current value of every control."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self, **values: Any) -> Dashboard:
+        """Set some controls (as a learner would) and redraw once; returns ``self``."""
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(
+                f"unknown control(s) {sorted(unknown)}; this dashboard has {sorted(self.controls)}"
+            )
+        for name, value in values.items():
+            control = self.controls[name]
+            control.unobserve(self._on_change, names="value")
+            try:
+                control.value = value
+            finally:
+                control.observe(self._on_change, names="value")
+        self.redraw()
+        return self
+
+    def redraw(self) -> None:
+        """Re-run the render function with the current values and replace the output."""
+        from IPython.display import display
+
+        start = time.perf_counter()
+        if _in_kernel():
+            self.output.clear_output(wait=True)  # wait=True: no flicker between old and new plot
+        else:
+            self.output.outputs = ()  # outside a kernel clear_output would print escape codes
+        with self.output:
+            result = self._render(**self.values)
+            if result is not None:
+                display(result)
+        self.result = result
+        plt.close("all")
+        self.timings.append(time.perf_counter() - start)
+
+    def _on_change(self, _change: Mapping[str, Any]) -> None:
+        self.redraw()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        self.redraw()
+        display(self.widget)
+
+
+def show_dashboard(render: Callable[..., Any], **controls: Any) -> Dashboard:
+    """Build a :class:`Dashboard`, display it, and return it for later ``.update(...)`` calls."""
+    from IPython.display import display
+
+    dash = Dashboard(render, **controls)
+    display(dash)
+    return dash

@@ -1,0 +1,31 @@
+"""Shared fixtures: every test session gets its own pm_toolkit home, never the learner's."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from pm_toolkit import config
+
+_ENV_VARS = (
+    config.HOME_ENV,
+    config.DATA_ENV,
+    config.PROGRESS_ENV,
+    config.LEARNER_ENV,
+    config.STRICT_ENV,
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory):
+    """Point PM_TOOLKIT_HOME at a temporary folder for the whole session (per xdist worker)."""
+    saved = {name: os.environ.pop(name, None) for name in _ENV_VARS}
+    home = tmp_path_factory.mktemp("pm_home")
+    os.environ[config.HOME_ENV] = str(home)
+    yield home
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
