@@ -1,0 +1,97 @@
+"""Whose data an exercise is checked against: the learner's seed and data scale.
+
+Reference answers are functions of a ``LearnerContext``, so two learners get different
+expected values and no answer key sits in the package. Loaded tables and computed references
+are cached on the context, so the second check of an exercise is fast.
+
+>>> from pm_toolkit.exercises.context import LearnerContext
+>>> import pandas as pd
+>>> ctx = LearnerContext(seed=7, scale="tiny", tables={"orders": pd.DataFrame({"net_value": [1.0, 3.0]})})
+>>> float(ctx.sql("SELECT AVG(net_value) AS aov FROM orders")["aov"][0])
+2.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SCALES = ("tiny", "small", "large")
+
+
+class LearnerContext:
+    """The learner's data world as the checkers see it.
+
+    ``seed``: the dataset seed (default: the current learner's). ``scale``: ``"small"`` in lessons,
+    ``"tiny"`` in tests. ``tables``: optional ``{name: DataFrame}`` used instead of
+    ``pm_toolkit.data`` (tests and data-free demos).
+    """
+
+    def __init__(
+        self,
+        seed: int | None = None,
+        scale: str = "small",
+        *,
+        learner: str | None = None,
+        tables: Mapping[str, pd.DataFrame] | None = None,
+    ) -> None:
+        from pm_toolkit import learner as learner_mod
+
+        if scale not in SCALES:
+            raise ValueError(f"scale must be one of {SCALES}; got {scale!r}")
+        if learner is None:
+            learner = learner_mod.current_learner()
+        if seed is None:
+            seed = learner_mod.seed_for(learner)
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ValueError(f"seed must be a whole number ≥ 0; got {seed!r}")
+        self.seed, self.scale, self.learner = int(seed), scale, learner
+        self._tables = dict(tables) if tables is not None else None
+        self._loaded: dict[str, pd.DataFrame] = {}
+        #: Per-exercise cache of resolved references and expected values (never persisted).
+        self.cache: dict[str, Any] = {}
+
+    @classmethod
+    def current(cls, scale: str = "small") -> LearnerContext:
+        """The context of the learner in force (``pm_toolkit.set_learner``)."""
+        return cls(scale=scale)
+
+    def __repr__(self) -> str:
+        return f"LearnerContext(learner={self.learner!r}, seed={self.seed}, scale={self.scale!r})"
+
+    def load(self, table: str) -> pd.DataFrame:
+        """One table of the learner's data (a copy: checkers may modify it freely)."""
+        if table not in self._loaded:
+            if self._tables is not None:
+                if table not in self._tables:
+                    raise KeyError(
+                        f"no table {table!r} in this context; have {sorted(self._tables)}"
+                    )
+                self._loaded[table] = self._tables[table]
+            else:
+                from pm_toolkit import data
+
+                self._loaded[table] = data.load(table, scale=self.scale, seed=self.seed)
+        return self._loaded[table].copy()
+
+    def sql(self, query: str) -> pd.DataFrame:
+        """Run a DuckDB query over the learner's data; returns a DataFrame."""
+        if self._tables is None:
+            from pm_toolkit import data
+
+            return data.sql(query, scale=self.scale, seed=self.seed)
+        from pm_toolkit.exercises.kinds.sql import _connection
+
+        tables = self._tables
+        return _connection(self, ("ctx-tables",), lambda: tables).execute(query).df()
+
+    def manifest(self) -> dict[str, Any]:
+        """The planted parameters of the learner's data (ground truth for checkers)."""
+        if self._tables is not None:
+            return {}
+        from pm_toolkit import data
+
+        return data.manifest(scale=self.scale, seed=self.seed)

@@ -1,0 +1,138 @@
+"""SQL answers: the learner's query runs on DuckDB over their own data; results compared as tables.
+
+The reference is the right query (text, or a function of ``ctx`` returning it), so the
+expected table is computed from the learner's data, never stored.
+
+>>> import pandas as pd
+>>> from pm_toolkit.exercises.kinds.sql import SQLAnswer
+>>> orders = pd.DataFrame({"city": ["pune", "pune", "delhi"], "net_value": [100.0, 50.0, 80.0]})
+>>> k = SQLAnswer(tables=lambda ctx: {"orders": orders})
+>>> want = k.expected("SELECT city, SUM(net_value) AS revenue FROM orders GROUP BY city", None)
+>>> k.compare("select city, sum(net_value) revenue from orders group by 1", want, None).correct
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from pm_toolkit.exercises.kinds.base import AnswerKind, Verdict
+from pm_toolkit.exercises.kinds.frames import compare_frames
+from pm_toolkit.exercises.parsing import InvalidInput, describe
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pm_toolkit.exercises.context import LearnerContext
+
+_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+_STARTS = ("select", "with", "from", "values", "(")
+
+
+def _clean_sql(query: str) -> str:
+    q = _COMMENTS.sub(" ", query).strip()
+    while q.endswith(";"):
+        q = q[:-1].rstrip()
+    return q
+
+
+class SQLAnswer(AnswerKind):
+    """A SQL query answer. Results are compared like ``DataFrameAnswer`` (same options).
+
+    ``tables``: optional function of ``ctx`` returning ``{name: DataFrame}`` to query instead
+    of the learner's data set (used by the demo lesson, and handy for small worked examples).
+    """
+
+    kind_name = "sql"
+    input_style = "textarea"
+    accepted_forms = (
+        "one SELECT query, e.g. SELECT city, COUNT(*) AS orders FROM orders GROUP BY city"
+    )
+
+    def __init__(
+        self,
+        ignore_order: bool = True,
+        ignore_index: bool = True,
+        rtol: float = 1e-6,
+        atol: float = 1e-9,
+        check_column_order: bool = False,
+        tables: Callable[[Any], Mapping[str, pd.DataFrame]] | None = None,
+    ) -> None:
+        self.ignore_order, self.ignore_index = bool(ignore_order), bool(ignore_index)
+        self.rtol, self.atol = float(rtol), float(atol)
+        self.check_column_order = bool(check_column_order)
+        self.tables = tables
+
+    def __repr__(self) -> str:
+        return f"SQLAnswer(ignore_order={self.ignore_order})"
+
+    def run(self, query: str, ctx: LearnerContext) -> pd.DataFrame:
+        """Run a query on the learner's data (or on ``tables``), returning a DataFrame."""
+        if self.tables is None:
+            return ctx.sql(query)
+        return (
+            _connection(ctx, ("sql-tables", id(self)), lambda: self.tables(ctx)).execute(query).df()
+        )
+
+    def expected(self, reference: Any, ctx: LearnerContext) -> pd.DataFrame:
+        if not isinstance(reference, str):
+            raise TypeError("an SQL exercise's reference must be the right query (text)")
+        return self.run(_clean_sql(reference), ctx)
+
+    def parse(self, answer: Any, ctx: LearnerContext) -> str:
+        if not isinstance(answer, str):
+            raise InvalidInput(
+                f"Expected a query as text, got {describe(answer)}. Write {self.accepted_forms}."
+            )
+        q = _clean_sql(answer)
+        if not q.lower().startswith(_STARTS):
+            raise InvalidInput(f"A query here starts with SELECT or WITH; yours starts {q[:20]!r}.")
+        if ";" in q:
+            raise InvalidInput("Write one query at a time (no ';' in the middle).")
+        return q
+
+    def compare(self, parsed: str, expected: pd.DataFrame, ctx: LearnerContext) -> Verdict:
+        import duckdb
+
+        try:
+            got = self.run(parsed, ctx)
+        except duckdb.ParserException as exc:
+            raise InvalidInput(f"DuckDB could not read your query: {_first_line(exc)}") from None
+        except duckdb.Error as exc:
+            return Verdict(False, f"DuckDB stopped with: {_first_line(exc)}")
+        return compare_frames(
+            got,
+            expected,
+            ignore_order=self.ignore_order,
+            ignore_index=self.ignore_index,
+            check_column_order=self.check_column_order,
+            rtol=self.rtol,
+            atol=self.atol,
+            noun="result",
+        )
+
+    def echo(self, parsed: str) -> str:
+        q = " ".join(parsed.split())
+        return q if len(q) <= 80 else q[:79] + "…"
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [ln for ln in str(exc).splitlines() if ln.strip()]
+    s = lines[0] if lines else type(exc).__name__
+    return s if len(s) <= 160 else s[:159] + "…"
+
+
+def _connection(ctx: Any, key: tuple, tables: Callable[[], Mapping[str, Any]]) -> Any:
+    """A DuckDB cursor over in-memory tables, made once per context (connecting costs ~ms)."""
+    import duckdb
+
+    cache = ctx.cache if ctx is not None else {}
+    con = cache.get(key)
+    if con is None:
+        con = duckdb.connect(":memory:")
+        for name, frame in tables().items():
+            con.register(name, frame)
+        cache[key] = con
+    return con

@@ -1,0 +1,79 @@
+"""HTML, Markdown and text faces of an exercise prompt, for when widgets are not live.
+
+nbconvert, GitHub, VS Code after a reopen and CI logs all show these; the widget shows the
+same prompt and the same Outcome text. Learner values are escaped; no expected value or
+answer key is ever put in HTML attributes.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pm_toolkit.exercises.bound import BoundExercise
+
+# JupyterLab theme variables keep text readable in dark themes; fallbacks for other front ends.
+_BOX_STYLE = (
+    "border-left: 4px solid var(--jp-brand-color1, #1976d2); padding: 6px 10px; "
+    "margin: 4px 0; color: var(--jp-content-font-color1, inherit)"
+)
+
+
+def _how_to(b: BoundExercise) -> str:
+    style = b.exercise.kind.input_style
+    if style in {"radio", "checkboxes", "ordering"}:
+        return f"Answer: {b.handle}.check(...) with the option text, e.g. {b.handle}.check('…')"
+    if style == "judgement":
+        return f"Answer: {b.handle}.check('your words'), then tick the rubric: {b.handle}.check(text, ticks=[1, 2])"
+    if style == "variable":
+        name = b.exercise.variable or "answer"
+        return f"Answer: {b.handle}.check({name})"
+    return f"Answer: type it in the box and press Check, or run {b.handle}.check(your_answer)"
+
+
+def _options_lines(b: BoundExercise) -> list[str]:
+    from pm_toolkit.exercises.widget import display_options
+
+    opts = display_options(b)
+    return [f"- {o}" for o in opts] if opts else []
+
+
+def prompt_markdown(b: BoundExercise) -> str:
+    """The prompt as Markdown (with the last saved outcome)."""
+    from pm_toolkit.exercises.outcome import _md_escape
+
+    ex = b.exercise
+    lines = [f"**{_md_escape(b.handle)}: {_md_escape(ex.title)}**", "", _md_escape(ex.prompt)]
+    opts = _options_lines(b)
+    if opts:
+        lines += ["", *[_md_escape(o) for o in opts]]
+    lines += ["", f"_{_md_escape(_how_to(b))}_"]
+    last = b.last_outcome()
+    if last is not None:
+        lines += ["", last._repr_markdown_()]
+    return "\n".join(lines)
+
+
+def prompt_html(b: BoundExercise) -> str:
+    """The prompt alone as HTML (the top of the widget)."""
+    ex = b.exercise
+    body = html.escape(ex.prompt).replace("\n", "<br>")
+    return (
+        f"<div class='pm-prompt'><strong>{html.escape(b.handle)}: {html.escape(ex.title)}</strong>"
+        f"<div>{body}</div></div>"
+    )
+
+
+def exercise_html(b: BoundExercise) -> str:
+    """Prompt, options, how to answer and the last saved outcome, as one HTML block."""
+    opts = _options_lines(b)
+    opt_html = (
+        "<ul>" + "".join(f"<li>{html.escape(o[2:])}</li>" for o in opts) + "</ul>" if opts else ""
+    )
+    last = b.last_outcome()
+    last_html = f"<div class='pm-feedback'>{last.html()}</div>" if last is not None else ""
+    return (
+        f"<div class='pm-exercise pm-static' style='{_BOX_STYLE}'>{prompt_html(b)}{opt_html}"
+        f"<div><em>{html.escape(_how_to(b))}</em></div>{last_html}</div>"
+    )
