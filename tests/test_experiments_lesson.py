@@ -1,0 +1,133 @@
+"""Lesson 4 on the data world: the analysis helpers, the planted effects, and the dashboards'
+Python paths (``Dashboard.update``), exactly as the lesson and the exercises call them."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from pm_toolkit import data
+from pm_toolkit import experiments as ex
+from pm_toolkit.experiments import charts
+
+
+@pytest.fixture(scope="module")
+def tiny() -> pd.DataFrame:
+    return data.load("assignments", scale="tiny", seed=2026)
+
+
+@pytest.fixture(scope="module")
+def small() -> tuple[pd.DataFrame, dict]:
+    # The lesson's scale on CI's seed: the planted effects must be recoverable there.
+    return (
+        data.load("assignments", scale="small", seed=2026),
+        data.manifest(scale="small", seed=2026)["experiments"],
+    )
+
+
+def test_analyse_picks_the_right_test_for_each_metric(tiny):
+    rows = tiny[tiny["experiment_id"] == "exp_01"]
+    a, b = (rows[rows["variant"] == v] for v in ("control", "treatment"))
+    conv = ex.analyse(tiny, "exp_01", "converted")
+    assert conv.kind == "proportion" and conv.treatment == pytest.approx(b["converted"].mean())
+    rev = ex.analyse(tiny, "exp_01", "revenue")
+    ref = stats.ttest_ind(b["revenue"], a["revenue"], equal_var=False)
+    assert rev.p_value == pytest.approx(ref.pvalue) and rev.unit == "₹"
+    aov = ex.analyse(tiny, "exp_01", "aov")
+    assert aov.control == pytest.approx(a["revenue"].sum() / a["orders"].sum())
+    with pytest.raises(ValueError, match="unknown metric"):
+        ex.analyse(tiny, "exp_01", "gmv")
+    with pytest.raises(ValueError, match="no experiment"):
+        ex.analyse(tiny, "exp_99")
+
+
+def test_srm_check_counts_users_per_arm(tiny):
+    counts = tiny[tiny["experiment_id"] == "exp_02"]["variant"].value_counts()
+    r = ex.srm_check(tiny, "exp_02")
+    assert r.p_value == pytest.approx(stats.chisquare(counts[["control", "treatment"]]).pvalue)
+
+
+def test_cumulative_daily_lift_ends_at_the_overall_result(tiny):
+    cum = ex.daily_lift(tiny, "exp_04", cumulative=True)
+    overall = ex.analyse(tiny, "exp_04")
+    assert cum["lift"].iloc[-1] == pytest.approx(overall.relative_lift)
+    assert cum["users"].is_monotonic_increasing
+    daily = ex.daily_lift(tiny, "exp_04")
+    assert daily["users"].sum() == overall.n_control + overall.n_treatment
+
+
+def test_planted_clean_win_and_guardrail_harm_are_recovered(small):
+    frame, truth = small
+    # 99.9% intervals: a recovery check that fails by chance once in a thousand seeds.
+    win = ex.analyse(frame, "exp_01", alpha=0.001)
+    assert win.ci_low <= truth["exp_01"]["expected_absolute_lift"] <= win.ci_high
+    assert win.significant or ex.analyse(frame, "exp_01").significant
+    load = ex.analyse(frame, "exp_05", "page_load_ms", alpha=0.001)
+    assert load.ci_low <= truth["exp_05"]["page_load_delta_ms"] <= load.ci_high
+    assert ex.report(frame, "exp_05").decision.action == "don't ship"
+
+
+def test_planted_srm_is_caught_and_the_aa_test_is_clean(small):
+    frame, truth = small
+    assert truth["exp_03"]["srm_bug"] is not None
+    assert ex.srm_check(frame, "exp_03").mismatch
+    assert ex.report(frame, "exp_03").decision.action == "investigate"
+    assert not ex.srm_check(frame, "exp_02").mismatch
+
+
+def test_planted_aov_drop_shows_in_the_ratio_metric(small):
+    frame, truth = small
+    aov = ex.analyse(frame, "exp_06", "aov")
+    assert truth["exp_06"]["order_value_lift"] < 0 and aov.ci_high < 0
+
+
+def test_cuped_on_revenue_reduces_variance_by_rho_squared(small):
+    frame, _ = small
+    r = ex.cuped_revenue(frame, "exp_06")
+    rows = frame[frame["experiment_id"] == "exp_06"]
+    rho = np.corrcoef(rows["revenue"], rows["pre_revenue"])[0, 1]
+    assert r.variance_reduction == pytest.approx(rho**2)
+    assert r.adjusted.ci_high - r.adjusted.ci_low < r.raw.ci_high - r.raw.ci_low
+
+
+def test_sample_size_dashboard_updates_like_the_slider():
+    dash = charts.sample_size_dashboard(baseline=0.12, daily_users=700)
+    result = dash.update(mde_percent=5, power_percent=90).result
+    assert result == ex.sample_size(0.12, 0.05, power=0.9, relative=True)
+    assert dash.controls["mde_percent"].continuous_update is False
+
+
+def test_peeking_dashboard_runs_the_simulation_for_the_chosen_looks():
+    dash = charts.peeking_dashboard(seed=3, n_sims=2_000)
+    result = dash.update(looks=8, design="pocock").result
+    assert result.looks == 8 and result.boundaries.design == "pocock"
+    assert result == ex.peeking_simulation(8, n_sims=2_000, seed=3, design="pocock")
+    assert result.peeking_fpr > result.sequential_fpr
+
+
+def test_portfolio_dashboard_reports_more_false_wins_when_good_ideas_are_rare():
+    dash = charts.portfolio_dashboard(seed=4, n_experiments=5_000)
+    rare = dash.update(share_true_percent=4).result
+    common = dash.update(share_true_percent=40).result
+    assert rare.false_share > common.false_share
+
+
+def test_result_records_render_for_learners(small):
+    frame, _ = small
+    rep = ex.report(frame, "exp_01")
+    html = rep._repr_html_()
+    assert "Sample-ratio check" in html and "Decision" in html and "<script" not in html
+    for record in (
+        rep.primary,
+        rep.srm,
+        ex.prob_b_beats_a(10, 100, 20, 100),
+        ex.group_sequential_boundaries(3),
+        ex.portfolio_simulation(100, seed=1),
+    ):
+        assert record._repr_html_().startswith("<div") and repr(record)
