@@ -1,0 +1,698 @@
+"""Sessions, events, orders, order items and support contacts, one day partition at a time.
+
+Each day ``d`` draws only from ``stream(seed, "clickstream", d, column)``, so a day can be
+generated alone, in any process, and the concatenation over days does not depend on how the
+work was split. Within a day the funnel is drawn vectorised (no per-session Python loop):
+
+page_view → [search] → product_view × V → add_to_cart per view → [remove_from_cart]
+→ begin_checkout → purchase, with planted dirt added afterwards (bots, duplicates, missing ids,
+late arrivals) and counted exactly for the manifest.
+
+>>> from pm_toolkit.data.clickstream import World, make_day
+>>> w = World.build(1, "tiny")
+>>> part = make_day(w, 0)
+>>> sorted(part.tables)[:3]
+['events', 'order_items', 'orders']
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+from pm_toolkit.data import catalog as C
+from pm_toolkit.data.arrowutil import (
+    decode,
+    money,
+    nullable_float,
+    nullable_int,
+    ts,
+    write_table,
+)
+from pm_toolkit.data.dimensions import make_customers, make_products
+from pm_toolkit.data.scales import (
+    FESTIVE_END,
+    FESTIVE_START,
+    N_DAYS,
+    PERIOD_START,
+    date_of,
+    day_start_ms,
+    get_scale,
+)
+from pm_toolkit.data.streams import cum_choice, stream
+
+EVENT_TYPES = (
+    "page_view",
+    "search",
+    "product_view",
+    "add_to_cart",
+    "remove_from_cart",
+    "begin_checkout",
+    "purchase",
+)
+PV, SEARCH, VIEW, CART, REMOVE, CHECKOUT, PURCHASE = range(7)
+
+# ---- planted funnel parameters [A] (domain-facts §1.1 calibration, tuned to 1–5 % conversion)
+BOUNCE_BASE = {"mobile_web": 0.42, "app": 0.28, "desktop": 0.36}
+#: Bounce rises ≈ 1.3× from 1 s to 3 s load (domain-facts §1.3): exp(b·(t − 1)).
+BOUNCE_LOAD_SLOPE = math.log(1.3) / 2.0
+SEARCH_P = 0.35
+VIEWS_GEOMETRIC_P = 1 / 3  # product views per non-bounced session ~ Geometric(1/3), mean 3
+CART_Q = {"mobile_web": 0.032, "app": 0.055, "desktop": 0.14}
+INTENT_STICKINESS = 0.75  # share of views in the session's intended category
+REMOVE_P = 0.2
+CHECKOUT_P = 0.5
+PURCHASE_P = 0.6
+#: CR(t) = CR0 · exp(−k (t − t0)) applied to P(purchase | checkout); k scenarios per §1.3.
+LOAD_SCENARIOS = {"amazon_anchor": 0.1, "akamai_anchor": 0.73}
+LOAD_SCENARIO = "amazon_anchor"
+LOAD_T0_S = 1.0
+#: Device mix: a session uses the customer's preferred device with this probability, otherwise
+#: a device drawn from the month's mix. October shifts strongly to mobile web while every
+#: device converts better (×1.2): overall conversion falls anyway (Simpson's paradox) [A].
+DEVICE_STICKINESS = 0.3
+MONTH_DEVICE_MIX = {9: (0.2, 0.2, 0.6), 10: (0.9, 0.1, 0.0), 11: (0.5, 0.25, 0.25)}
+MONTH_CART_FACTOR = {9: 1.0, 10: 1.5, 11: 1.0}
+#: Mild organic growth of traffic over the period [A].
+TRAFFIC_GROWTH = 0.15
+# ---- planted dirt [A]
+BOT_SHARE = 0.015  # extra bot sessions per human session
+BOT_GAP_MS = 2000  # bots fire one product_view every 2 s exactly
+BOT_EVENTS = (30, 80)
+DUP_CART_P = 0.02  # add_to_cart retries logged twice with the same timestamp
+MISSING_CUSTOMER_P = 0.003
+LATE_HOUR_P = 0.015  # arrive 1 hour – 3 days late
+LATE_3D_P = 0.0025  # arrive more than 3 days late (GA4 would drop these)
+EVENT_GAP_MEAN_MS = 25_000
+
+
+def _festive(day: int) -> bool:
+    return FESTIVE_START <= date_of(day) <= FESTIVE_END
+
+
+def sessions_on_day(scale: str, day: int) -> int:
+    """Human sessions on period day ``day``: base × weekday × festive × growth (deterministic)."""
+    s = get_scale(scale)
+    d = date_of(day)
+    f = C.WEEKDAY_FACTOR[d.weekday()] * (1 + TRAFFIC_GROWTH * day / (N_DAYS - 1))
+    if _festive(day):
+        f *= C.FESTIVE_SESSION_FACTOR
+    return max(1, round(s.sessions_per_day * f))
+
+
+#: A partition holds at most this many human sessions: a busy day is split into equal blocks,
+#: so memory per partition stays bounded at any scale. Fixed here, never from the machine.
+SESSIONS_PER_BLOCK = 40_000
+#: id = base + rank; the bases leave room for 100 blocks a day (ids stay unique and readable).
+_ID_LAYOUT = {  # kind: (per day, per block)
+    "session": (10_000_000, 100_000),
+    "event": (1_000_000_000, 1_000_000),
+    "order": (1_000_000, 10_000),
+    "contact": (1_000_000, 10_000),
+}
+
+
+def id_base(day: int, block: int, kind: str) -> int:
+    per_day, per_block = _ID_LAYOUT[kind]
+    return (day + 1) * per_day + block * per_block
+
+
+def block_sizes(scale: str, day: int) -> list[int]:
+    """Human sessions in each block of ``day`` (near-equal split)."""
+    n = sessions_on_day(scale, day)
+    k = -(-n // SESSIONS_PER_BLOCK)
+    return [n // k + (1 if b < n % k else 0) for b in range(k)]
+
+
+def partitions(scale: str) -> list[tuple[int, int]]:
+    """Every (day, block) partition of the clickstream, in write order."""
+    return [(d, b) for d in range(N_DAYS) for b in range(len(block_sizes(scale, d)))]
+
+
+def emerging_trend(day: int) -> float:
+    """Multiplier on the emerging category's browsing intent: 1 → EMERGING_GROWTH over 90 days."""
+    return C.EMERGING_GROWTH ** (day / (N_DAYS - 1))
+
+
+@dataclass
+class World:
+    """The hidden shared state a day partition needs (small numpy arrays; picklable)."""
+
+    seed: int
+    scale: str
+    customers: dict[str, np.ndarray]
+    products: dict[str, np.ndarray]
+    pop_cum: np.ndarray = field(repr=False)
+    activity_cum: np.ndarray = field(repr=False)
+    activity_cum_festive: np.ndarray = field(repr=False)
+
+    @classmethod
+    def build(cls, seed: int, scale: str) -> World:
+        _, cust = make_customers(seed, scale)
+        _, prod = make_products(seed, scale)
+        act = cust["activity"]
+        boost = np.where(cust["segment"] == 3, C.OCCASIONAL_FESTIVE_BOOST, 1.0)
+        return cls(
+            seed,
+            scale,
+            cust,
+            prod,
+            np.cumsum(prod["popularity"]),
+            np.cumsum(act),
+            np.cumsum(act * boost),
+        )
+
+
+@dataclass
+class DayPart:
+    """One day's tables (or, once written to disk, only their row counts and schemas)."""
+
+    day: int
+    block: int
+    tables: dict[str, pa.Table]
+    stats: dict[str, float]
+    rows: dict[str, int] = field(default_factory=dict)
+    schemas: dict[str, pa.Schema] = field(default_factory=dict)
+
+    def write(self, folder, fmt: str) -> DayPart:
+        """Write each table to ``folder/<table>/part-<day>.<ext>`` and drop it from memory."""
+        from pathlib import Path
+
+        ext = "parquet" if fmt == "parquet" else "csv"
+        for name, tab in self.tables.items():
+            path = Path(folder) / name / f"part-{self.day:03d}-{self.block:02d}.{ext}"
+            write_table(tab, path, fmt)
+        self.rows = {k: v.num_rows for k, v in self.tables.items()}
+        self.schemas = {k: v.schema for k, v in self.tables.items()}
+        self.tables = {}
+        return self
+
+
+def _pick_products(w: World, cat: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """A product in category ``cat`` by popularity, using one uniform per draw."""
+    start, end = w.products["cat_start"][cat], w.products["cat_end"][cat]
+    cum = w.pop_cum
+    lo = np.where(start > 0, cum[start - 1], 0.0)
+    hi = cum[end - 1]
+    x = lo + u * (hi - lo)
+    # look up sorted queries (cache-friendly on big catalogues), then restore the order
+    order = np.argsort(x)
+    idx = np.empty(len(x), dtype=np.intp)
+    idx[order] = np.searchsorted(cum, x[order], side="right")
+    return np.clip(idx, start, end - 1)
+
+
+def make_day(w: World, day: int, block: int = 0) -> DayPart:
+    """Generate every clickstream table for one partition: block ``block`` of day ``day``."""
+    # One stream per day partition, drawn in a fixed order (creating a keyed stream costs
+    # ~0.1 ms, too much per column for 90 small days); the support table has its own stream.
+    g = stream(w.seed, "clickstream", day, block)
+
+    def rng() -> np.random.Generator:
+        return g
+
+    month = date_of(day).month
+    festive = _festive(day)
+    cu, pr = w.customers, w.products
+
+    # ---------------- sessions (humans)
+    n = block_sizes(w.scale, day)[block]
+    n_elig = int(np.searchsorted(cu["signup_day"], day, side="right"))
+    # customers signed up by today are a prefix of the id range: a prefix of the cumsum
+    cum = w.activity_cum_festive if festive else w.activity_cum
+    cust = cum_choice(cum[:n_elig], rng().random(n))
+    seg = cu["segment"][cust].astype(np.int64)
+
+    hour = cum_choice(np.cumsum(C.HOUR_PROFILE), rng().random(n))
+    start = day_start_ms(day) + hour * 3_600_000 + rng().integers(0, 3_600_000, n)
+
+    sticky = rng().random(n) < DEVICE_STICKINESS
+    month_dev = cum_choice(np.cumsum(MONTH_DEVICE_MIX[month]), rng().random(n))
+    device = np.where(sticky, cu["device"][cust], month_dev).astype(np.int64)
+    channel = cum_choice(np.cumsum(C.SESSION_CHANNEL_SHARES), rng().random(n))
+    landing = cum_choice(np.cumsum(C.LANDING_SHARES), rng().random(n))
+    med = np.array([C.LOAD_MEDIAN_S[d] for d in C.DEVICES])[device]
+    load_s = med * np.exp(C.LOAD_SIGMA * rng().standard_normal(n))
+    load_ms = np.maximum(np.round(load_s * 1000), 120).astype(np.int32)
+    load_s = load_ms / 1000.0
+    promo = cum_choice(np.cumsum(C.PROMOTION_SHARES), rng().random(n))
+
+    # ---------------- funnel
+    b0 = np.array([BOUNCE_BASE[d] for d in C.DEVICES])[device]
+    bounce_p = np.minimum(b0 * np.exp(BOUNCE_LOAD_SLOPE * (load_s - 1.0)), 0.95)
+    bounced = rng().random(n) < bounce_p
+    searched = ~bounced & (rng().random(n) < SEARCH_P)
+    views = np.where(bounced, 0, np.minimum(rng().geometric(VIEWS_GEOMETRIC_P, n), 60))
+
+    # Intended category: base intent × segment affinity × emerging trend.
+    intent = np.asarray(C.CATEGORY_INTENT, dtype=float).copy()
+    intent[C.CATEGORIES.index(C.EMERGING_CATEGORY)] *= emerging_trend(day)
+    seg_cat = C.SEGMENT_AFFINITY * intent  # (segments, categories)
+    seg_cum = np.cumsum(seg_cat, axis=1)
+    u = rng().random(n)
+    sess_cat = np.empty(n, dtype=np.int64)
+    for s in range(len(C.SEGMENTS)):
+        m = seg == s
+        sess_cat[m] = cum_choice(seg_cum[s], u[m])
+
+    nv = int(views.sum())
+    v_sess = np.repeat(np.arange(n), views)
+    v_first = np.concatenate([[0], np.cumsum(views)[:-1]])
+    v_j = np.arange(nv) - np.repeat(v_first, views)
+    stick = rng().random(nv) < INTENT_STICKINESS
+    other_cat = cum_choice(np.cumsum(intent), rng().random(nv))
+    v_cat = np.where(stick, sess_cat[v_sess], other_cat)
+    v_prod = _pick_products(w, v_cat, rng().random(nv))
+    q = (
+        np.array([CART_Q[d] for d in C.DEVICES])[device[v_sess]]
+        * pr["cart_factor"][v_prod]
+        * MONTH_CART_FACTOR[month]
+        * cu["propensity"][cust][v_sess]
+    )
+    v_cart = rng().random(nv) < q
+
+    c_idx = np.flatnonzero(v_cart)  # carts, ordered by session then view
+    c_sess = v_sess[c_idx]
+    n_cart = np.bincount(c_sess, minlength=n)
+    has_cart = n_cart > 0
+    # remove_from_cart drops the last carted item (a cart emptied this way never checks out)
+    is_last = np.ones(len(c_idx), dtype=bool)
+    is_last[:-1] = c_sess[1:] != c_sess[:-1]
+    removed_sess = has_cart & (rng().random(n) < REMOVE_P)
+    c_removed = is_last & removed_sess[c_sess]
+    remaining = n_cart - removed_sess.astype(int)
+    checkout = (remaining > 0) & (rng().random(n) < CHECKOUT_P)
+    k = LOAD_SCENARIOS[LOAD_SCENARIO]
+    lift = np.zeros(n)
+    for p_i, name in enumerate(C.PROMOTIONS):
+        if name in C.PROMOTION_LIFT:
+            m = promo == p_i
+            lift[m] = np.asarray(C.PROMOTION_LIFT[name])[seg[m]]
+    p_buy = PURCHASE_P * np.exp(-k * (load_s - LOAD_T0_S)) * (1 + lift)
+    purchased = checkout & (rng().random(n) < np.minimum(p_buy, 0.98))
+
+    # ---------------- orders and items
+    buy_sess = np.flatnonzero(purchased)
+    n_orders = len(buy_sess)
+    order_of_sess = np.full(n, -1)
+    order_of_sess[buy_sess] = np.arange(n_orders)
+    it_mask = purchased[c_sess] & ~c_removed
+    it_sess = c_sess[it_mask]
+    it_prod = v_prod[c_idx[it_mask]]
+    # one line per (order, product): a product carted twice becomes quantity 2
+    key = it_sess.astype(np.int64) * (len(pr["list_price"]) + 1) + it_prod
+    ukey, it_count = np.unique(key, return_counts=True)
+    it_sess = ukey // (len(pr["list_price"]) + 1)
+    it_prod = ukey % (len(pr["list_price"]) + 1)
+    is_grocery = pr["category"][it_prod] == C.CATEGORIES.index("grocery")
+    extra = rng().geometric(np.where(is_grocery, 0.5, 0.88)) - 1
+    qty = (it_count + extra).astype(np.int32)
+    unit_price = pr["list_price"][it_prod]
+    line = qty * unit_price
+    it_order = order_of_sess[it_sess]
+    gross = np.bincount(it_order, weights=line, minlength=n_orders).astype(float)
+    o_promo = promo[buy_sess]
+    o_disc = np.zeros(n_orders)
+    bank = o_promo == C.PROMOTIONS.index("bank_offer_10")
+    o_disc[bank] = np.minimum(C.BANK_OFFER_RATE * gross[bank], C.BANK_OFFER_CAP)
+    free = o_promo == C.PROMOTIONS.index("free_delivery")
+    o_disc[free] = np.minimum(C.FREE_DELIVERY_VALUE, gross[free])
+    # allocate the order discount to lines in proportion to value; fix rounding on the last line
+    share = line / gross[it_order]
+    it_disc = money(o_disc[it_order] * share)
+    o_disc = np.bincount(it_order, weights=it_disc, minlength=n_orders).astype(float)
+    o_disc = money(o_disc)
+    gross = money(gross)
+    net = money(gross - o_disc)
+
+    pay = cum_choice(np.cumsum(C.PAYMENT_SHARES), rng().random(n_orders))
+    cod = pay == C.PAYMENT_METHODS.index("cod")
+    r = rng().random(n_orders)
+    p_cancel = np.where(cod, C.CANCEL_P["cod"], C.CANCEL_P["prepaid"])
+    p_rto = np.where(cod, C.RTO_P["cod"], C.RTO_P["prepaid"])
+    ret_factor = np.bincount(
+        it_order, weights=pr["return_factor"][it_prod], minlength=n_orders
+    ).astype(float) / np.maximum(np.bincount(it_order, minlength=n_orders), 1)
+    p_ret = C.RETURN_P * ret_factor
+    status = np.where(
+        r < p_cancel,
+        3,
+        np.where(r < p_cancel + p_rto, 2, np.where(r < p_cancel + p_rto + p_ret, 1, 0)),
+    )
+
+    # ---------------- bots (planted dirt)
+    nb = max(1, round(n * BOT_SHARE)) if n >= 20 else 1
+    b_events = rng().integers(BOT_EVENTS[0], BOT_EVENTS[1] + 1, nb)
+    b_start = day_start_ms(day) + rng().integers(0, 86_400_000 - 200_000, nb)
+    b_prod_u = rng().random(int(b_events.sum()))
+
+    # ---------------- session ids in start order (humans and bots together)
+    all_start = np.concatenate([start, b_start])
+    order = np.argsort(all_start, kind="stable")
+    sid_of = np.empty(n + nb, dtype=np.int64)
+    sid_of[order] = id_base(day, block, "session") + np.arange(n + nb)
+
+    # ---------------- events: collect (session, rank, type, product), then sort
+    e_s = [np.arange(n), np.flatnonzero(searched), v_sess, c_sess]
+    e_rank = [
+        np.zeros(n, np.int64),
+        np.ones(searched.sum(), np.int64),
+        2 + 3 * v_j,
+        3 + 3 * v_j[c_idx],
+    ]
+    e_type = [
+        np.full(n, PV),
+        np.full(searched.sum(), SEARCH),
+        np.full(nv, VIEW),
+        np.full(len(c_idx), CART),
+    ]
+    e_prod = [np.full(n, -1), np.full(searched.sum(), -1), v_prod, v_prod[c_idx]]
+    rem_idx = np.flatnonzero(c_removed)
+    co = np.flatnonzero(checkout)
+    e_s += [c_sess[rem_idx], co, buy_sess]
+    e_rank += [np.full(len(rem_idx), 1000), np.full(len(co), 1001), np.full(n_orders, 1002)]
+    e_type += [
+        np.full(len(rem_idx), REMOVE),
+        np.full(len(co), CHECKOUT),
+        np.full(n_orders, PURCHASE),
+    ]
+    e_prod += [v_prod[c_idx[rem_idx]], np.full(len(co), -1), np.full(n_orders, -1)]
+    # bots: one product_view every BOT_GAP_MS, random products
+    b_sess = np.repeat(np.arange(n, n + nb), b_events)
+    b_first = np.concatenate([[0], np.cumsum(b_events)[:-1]])
+    b_j = np.arange(len(b_sess)) - np.repeat(b_first, b_events)
+    b_prod = cum_choice(w.pop_cum, b_prod_u)
+    e_s.append(b_sess)
+    e_rank.append(2 + 3 * b_j)
+    e_type.append(np.full(len(b_sess), VIEW))
+    e_prod.append(b_prod)
+
+    es = np.concatenate(e_s).astype(np.int64)
+    er = np.concatenate(e_rank).astype(np.int64)
+    # events in session-start order, funnel order within: one unique int64 key, one sort
+    pos = sid_of[es] - id_base(day, block, "session")
+    eo = np.argsort(pos * 4096 + er)
+    es = es[eo]
+    et = np.concatenate(e_type).astype(np.int8)[eo]
+    ep = np.concatenate(e_prod).astype(np.int64)[eo]
+    ne = len(es)
+    first = np.ones(ne, dtype=bool)
+    first[1:] = es[1:] != es[:-1]
+    is_bot_e = es >= n
+    gap = rng().exponential(EVENT_GAP_MEAN_MS, ne).astype(np.int64) + 500
+    gap[is_bot_e] = BOT_GAP_MS
+    gap[first] = 0
+    cs = np.cumsum(gap)
+    first_pos = np.flatnonzero(first)
+    seg_len = np.diff(np.append(first_pos, ne))
+    e_ts = all_start[es] + cs - np.repeat(cs[first_pos], seg_len)
+
+    e_order = np.where(et == PURCHASE, order_of_sess[np.minimum(es, n - 1)], -1)
+    price = np.where(ep >= 0, pr["list_price"][np.maximum(ep, 0)], np.nan)
+    price = np.where(et == PURCHASE, np.append(net, 0.0)[e_order], price)  # -1 → pad
+    e_cust = np.where(is_bot_e, -1, cust[np.minimum(es, n - 1)] + 1)
+
+    # duplicates: retried add_to_cart logged twice (same session, product and timestamp)
+    dup = (et == CART) & (rng().random(ne) < DUP_CART_P)
+    rep = np.where(dup, 2, 1)
+    es, et, ep, e_ts, e_order, price, e_cust = (
+        np.repeat(a, rep) for a in (es, et, ep, e_ts, e_order, price, e_cust)
+    )
+    ne2 = len(es)
+    is_bot_e = es >= n
+    # missing customer ids on a few human events
+    miss = ~is_bot_e & (rng().random(ne2) < MISSING_CUSTOMER_P)
+    e_cust = np.where(miss, -1, e_cust)
+    # late arrival: most events land within seconds, a few hours or days late
+    r = rng().random(ne2)
+    lag = np.round(rng().lognormal(np.log(3000), 1.0, ne2)).astype(np.int64)
+    late_u = rng().random(ne2)
+    lag = np.where(r < LATE_HOUR_P, 3_600_000 + (late_u * (3 * 86_400_000 - 3_600_000)), lag)
+    lag = np.where(r < LATE_3D_P, 3 * 86_400_000 + 60_000 + late_u * 7 * 86_400_000, lag).astype(
+        np.int64
+    )
+    ingested = e_ts + lag
+
+    events = pa.table(
+        {
+            "event_id": pa.array(id_base(day, block, "event") + np.arange(ne2, dtype=np.int64)),
+            "session_id": pa.array(sid_of[es]),
+            "customer_id": nullable_int(e_cust, e_cust < 0),
+            "ts": ts(e_ts),
+            "event_type": decode(et, EVENT_TYPES),
+            "product_id": nullable_int(ep + 1, ep < 0),  # ids are 1-based, indices 0-based
+            "price": nullable_float(price, np.isnan(price)),
+            "order_id": nullable_int(id_base(day, block, "order") + e_order, e_order < 0),
+            "ingested_ts": ts(ingested),
+        }
+    )
+
+    # ---------------- sessions table (sorted by start)
+    s_cust = np.concatenate([cust + 1, np.full(nb, -1)])[order]
+    s_dev = np.concatenate([device, np.full(nb, C.DEVICES.index("desktop"))])[order]
+    s_chan = np.concatenate([channel, np.full(nb, C.SESSION_CHANNELS.index("direct"))])[order]
+    s_land = np.concatenate([landing, np.full(nb, C.LANDING_PAGES.index("home"))])[order]
+    s_load = np.concatenate([load_ms, np.full(nb, 150, dtype=np.int32)])[order]
+    s_tier = np.concatenate([cu["tier"][cust], np.zeros(nb, dtype=np.int8)])[order]
+    s_promo = np.concatenate([promo, np.zeros(nb, dtype=np.int64)])[order]
+    sessions = pa.table(
+        {
+            "session_id": pa.array(sid_of[order]),
+            "customer_id": nullable_int(s_cust, s_cust < 0),
+            "start_ts": ts(all_start[order]),
+            "device": decode(s_dev, C.DEVICES),
+            "channel": decode(s_chan, C.SESSION_CHANNELS),
+            "city_tier": pa.array(s_tier, mask=s_tier == 0),
+            "landing_page": decode(s_land, C.LANDING_PAGES),
+            "page_load_ms": pa.array(s_load),
+            "promotion_shown": decode(s_promo, C.PROMOTIONS),
+        }
+    )
+
+    # ---------------- orders (in order_ts order = purchase time)
+    buy_ts = e_ts[(et == PURCHASE)]
+    buy_ord = e_order[(et == PURCHASE)]
+    o_ts = np.empty(n_orders, dtype=np.int64)
+    o_ts[buy_ord] = buy_ts
+    oid = id_base(day, block, "order") + np.arange(n_orders, dtype=np.int64)
+    orders = pa.table(
+        {
+            "order_id": pa.array(oid),
+            "customer_id": pa.array((cust[buy_sess] + 1).astype(np.int64)),
+            "session_id": pa.array(sid_of[buy_sess]),
+            "order_ts": ts(o_ts),
+            "payment_method": decode(pay, C.PAYMENT_METHODS),
+            "gross_value": pa.array(gross),
+            "discount": pa.array(o_disc),
+            "net_value": pa.array(net),
+            "status": decode(status, C.STATUS),
+            "promotion": decode(o_promo, C.PROMOTIONS),
+            "n_items": pa.array(
+                np.bincount(it_order, weights=qty, minlength=n_orders).astype(np.int32)
+            ),
+        }
+    )
+    order_items = pa.table(
+        {
+            "order_id": pa.array(oid[it_order]),
+            "product_id": pa.array(it_prod.astype(np.int64) + 1),
+            "quantity": pa.array(qty),
+            "unit_price": pa.array(money(unit_price)),
+            "discount": pa.array(it_disc),
+        }
+    )
+
+    support = _support(
+        w,
+        id_base(day, block, "contact"),
+        lambda: stream(w.seed, "support_contacts", day, block),
+        oid,
+        cust[buy_sess] + 1,
+        o_ts,
+        status,
+        cust + 1,
+        start,
+    )
+
+    n_human_events = int((~is_bot_e).sum())
+    stats = {
+        "sessions": n,
+        "bot_sessions": nb,
+        "bot_events": int(is_bot_e.sum()),
+        "events_raw": ne2,
+        "duplicate_events": int(dup.sum()),
+        "missing_customer_id_events": int(miss.sum()),
+        "late_events_over_1h": int((lag > 3_600_000).sum()),
+        "late_events_over_3d": int((lag > 3 * 86_400_000).sum()),
+        "human_events": n_human_events,
+        "bounced_sessions": int(bounced.sum()),
+        "cart_sessions": int(has_cart.sum()),
+        "checkout_sessions": int(checkout.sum()),
+        "purchase_sessions": n_orders,
+        "product_views": nv,
+        "orders": n_orders,
+        "orders_returned": int((status == 1).sum()),
+        "gmv_net": float(net.sum()),
+    }
+    for d_i, d in enumerate(C.DEVICES):
+        m = device == d_i
+        stats[f"sessions_{month}_{d}"] = int(m.sum())
+        stats[f"purchases_{month}_{d}"] = int((purchased & m).sum())
+    return DayPart(
+        day,
+        block,
+        {
+            "sessions": sessions,
+            "events": events,
+            "orders": orders,
+            "order_items": order_items,
+            "support_contacts": support,
+        },
+        stats,
+    )
+
+
+_WORKER: dict = {}
+
+
+def init_worker(world: World, folder=None, fmt: str = "parquet") -> None:
+    """Process-pool initializer: receive the shared world (and where to write) once."""
+    _WORKER.update(world=world, folder=folder, fmt=fmt)
+
+
+def day_in_worker(key: tuple[int, int]) -> DayPart:
+    """Make one (day, block); when a folder is set, write it there so only counts travel back."""
+    part = make_day(_WORKER["world"], *key)
+    if _WORKER["folder"] is not None:
+        part.write(_WORKER["folder"], _WORKER["fmt"])
+    return part
+
+
+#: P(contact) by order status and the reasons' mix [A].
+SUPPORT_BY_STATUS = {
+    0: (0.04, (0.5, 0.0, 0.3, 0.0, 0.2)),  # delivered
+    1: (0.5, (0.0, 0.8, 0.2, 0.0, 0.0)),  # returned
+    2: (0.3, (0.9, 0.1, 0.0, 0.0, 0.0)),  # rto
+    3: (0.25, (0.0, 0.4, 0.0, 0.6, 0.0)),  # cancelled
+}
+PRICE_QUERY_P = 0.002  # of sessions: a pre-purchase price question, not tied to an order
+
+
+def _support(w, base, rng, oid, o_cust, o_ts, status, s_cust, s_start) -> pa.Table:
+    n_o = len(oid)
+    u = rng().random(n_o)
+    p = np.array([SUPPORT_BY_STATUS[s][0] for s in range(4)])[status]
+    has = u < p
+    reason_u = rng().random(n_o)
+    reason = np.zeros(n_o, dtype=np.int64)
+    for s in range(4):
+        m = status == s
+        reason[m] = cum_choice(np.cumsum(SUPPORT_BY_STATUS[s][1]), reason_u[m])
+    delay = rng().exponential(2 * 86_400_000, n_o).astype(np.int64) + 600_000
+    # price queries from browsing sessions
+    pq = rng().random(len(s_cust)) < PRICE_QUERY_P
+    pq_delay = rng().integers(60_000, 3_600_000, int(pq.sum()))
+    c_order = np.concatenate([oid[has], np.full(int(pq.sum()), -1)])
+    c_cust = np.concatenate([o_cust[has], s_cust[pq]]).astype(np.int64)
+    c_ts = np.concatenate([o_ts[has] + delay[has], s_start[pq] + pq_delay])
+    c_reason = np.concatenate([reason[has], np.full(int(pq.sum()), 4)])
+    ch = cum_choice(np.cumsum(C.SUPPORT_CHANNEL_SHARES), rng().random(len(c_ts)))
+    srt = np.argsort(c_ts, kind="stable")
+    return pa.table(
+        {
+            "contact_id": pa.array(base + np.arange(len(c_ts), dtype=np.int64)),
+            "customer_id": pa.array(c_cust[srt]),
+            "order_id": nullable_int(c_order[srt], c_order[srt] < 0),
+            "ts": ts(c_ts[srt]),
+            "reason": decode(c_reason[srt], C.SUPPORT_REASONS),
+            "channel": decode(ch[srt], C.SUPPORT_CHANNELS),
+        }
+    )
+
+
+def planted(scale: str) -> dict:
+    """The planted clickstream parameters, for the manifest."""
+    return {
+        "period": {
+            "start": str(PERIOD_START),
+            "days": N_DAYS,
+            "festive_week": [str(FESTIVE_START), str(FESTIVE_END)],
+            "festive_session_factor": C.FESTIVE_SESSION_FACTOR,
+        },
+        "bounce_definition": "a session whose only event is its landing page_view "
+        "(Universal Analytics single-page session)",
+        "funnel": {
+            "bounce_base_by_device": BOUNCE_BASE,
+            "bounce_load_multiplier": "exp(ln(1.3)/2 * (load_s - 1)), capped at 0.95",
+            "search_p": SEARCH_P,
+            "views_per_session": "Geometric(1/3) on {1,2,...}, capped at 60",
+            "add_to_cart_per_view_by_device": CART_Q,
+            "add_to_cart_category_factor": {c: C.CATEGORY_SPECS[c][2] for c in C.CATEGORIES},
+            "remove_from_cart_p": REMOVE_P,
+            "checkout_given_cart": CHECKOUT_P,
+            "purchase_given_checkout": PURCHASE_P,
+        },
+        "page_load": {
+            "model": "P(purchase|checkout) *= exp(-k * (load_s - t0))",
+            "scenario": LOAD_SCENARIO,
+            "k_per_s": LOAD_SCENARIOS[LOAD_SCENARIO],
+            "t0_s": LOAD_T0_S,
+            "scenarios": LOAD_SCENARIOS,
+            "median_load_s_by_device": C.LOAD_MEDIAN_S,
+            "grade": "[A]",
+        },
+        "simpson": {
+            "period_a": "2025-09",
+            "period_b": "2025-10",
+            "device_stickiness": DEVICE_STICKINESS,
+            "month_device_mix": {
+                str(k): dict(zip(C.DEVICES, v, strict=True)) for k, v in MONTH_DEVICE_MIX.items()
+            },
+            "month_add_to_cart_factor": {str(k): v for k, v in MONTH_CART_FACTOR.items()},
+            "story": "October traffic shifts to mobile web; every device converts better in "
+            "October but overall conversion falls.",
+        },
+        "emerging_category": {
+            "category": C.EMERGING_CATEGORY,
+            "intent_growth_over_period": C.EMERGING_GROWTH,
+        },
+        "segments": {
+            "names": list(C.SEGMENTS),
+            "shares": list(C.SEGMENT_SHARES),
+            "activity": list(C.SEGMENT_ACTIVITY),
+            "occasional_festive_boost": C.OCCASIONAL_FESTIVE_BOOST,
+            "category_affinity": {
+                s: dict(zip(C.CATEGORIES, map(float, row), strict=True))
+                for s, row in zip(C.SEGMENTS, C.SEGMENT_AFFINITY, strict=True)
+            },
+        },
+        "promotions": {
+            "assignment": "one banner per session, randomised: "
+            + ", ".join(f"{p} {s}" for p, s in zip(C.PROMOTIONS, C.PROMOTION_SHARES, strict=True)),
+            "lift_on_purchase_given_checkout": {
+                p: dict(zip(C.SEGMENTS, v, strict=True)) for p, v in C.PROMOTION_LIFT.items()
+            },
+            "bank_offer_10": {"rate": C.BANK_OFFER_RATE, "cap_inr": C.BANK_OFFER_CAP},
+            "free_delivery": {"discount_inr": C.FREE_DELIVERY_VALUE},
+        },
+        "orders": {
+            "payment_shares [A]": dict(zip(C.PAYMENT_METHODS, C.PAYMENT_SHARES, strict=True)),
+            "cancel_p": C.CANCEL_P,
+            "rto_p": C.RTO_P,
+            "return_p_base": C.RETURN_P,
+        },
+        "dirt": {
+            "bot_share": BOT_SHARE,
+            "bot_gap_ms": BOT_GAP_MS,
+            "bot_events_per_session": list(BOT_EVENTS),
+            "bot_pattern": "no customer_id, desktop, direct, landing home, only "
+            "product_view events exactly 2 s apart, never purchase",
+            "duplicate_add_to_cart_p": DUP_CART_P,
+            "missing_customer_id_p": MISSING_CUSTOMER_P,
+            "late_over_1h_p": LATE_HOUR_P,
+            "late_over_3d_p": LATE_3D_P,
+        },
+    }

@@ -1,0 +1,289 @@
+"""Build a whole Bazaar world into a folder: every table, then ``manifest.json``.
+
+Writing goes to a hidden temporary sibling folder that is renamed into place only when complete,
+so an interrupted run never leaves a folder that a later ``load`` would trust.
+
+The clickstream is generated one day at a time (optionally in worker processes) and streamed to
+disk; results are consumed in day order, so 1 or N workers give byte-identical files.
+
+>>> import tempfile, pathlib
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "w"
+>>> m = generate_world(1, "tiny", out, progress=False)
+>>> (out / "manifest.json").exists(), m["scale"]
+(True, 'tiny')
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from pm_toolkit.data import catalog as C
+from pm_toolkit.data.arrowutil import TableSink, write_table
+from pm_toolkit.data.clickstream import (
+    DayPart,
+    World,
+    day_in_worker,
+    init_worker,
+    make_day,
+    partitions,
+    planted,
+)
+from pm_toolkit.data.dimensions import make_customers, make_products
+from pm_toolkit.data.experiments import assignment_parts, registry
+from pm_toolkit.data.inventory import inventory_parts
+from pm_toolkit.data.pricing import make_pricing_panel
+from pm_toolkit.data.scales import (
+    FORMATS,
+    GENERATOR_VERSION,
+    PARTITIONED,
+    TABLES,
+    check_seed,
+    get_scale,
+)
+
+PARQUET_OPTS = {"compression": "zstd", "row_group_size": 1_000_000}
+
+
+_write = write_table
+
+
+def _days(world: World, workers: int, folder: Path | None, fmt: str) -> Iterator[DayPart]:
+    """Partitions in (day, block) order. With ``folder`` set, each is written as it is made."""
+    keys = partitions(world.scale)
+    if workers <= 1:
+        for key in keys:
+            part = make_day(world, *key)
+            yield part.write(folder, fmt) if folder is not None else part
+        return
+    # spawn, not fork: forking a process that already runs Arrow threads can deadlock.
+    # Workers import only clickstream (numpy + pyarrow), which keeps spawning cheap, and
+    # write their own part files so that only counts come back through the pipe.
+    ctx = get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=init_worker, initargs=(world, folder, fmt)
+    ) as ex:
+        # map() yields in partition order whatever finishes first
+        yield from ex.map(day_in_worker, keys, chunksize=1)
+
+
+def _interactive() -> bool:
+    """A terminal or a Jupyter kernel: where a progress bar helps rather than clutters logs."""
+    import sys
+
+    return sys.stderr.isatty() or "ipykernel" in sys.modules
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def generate_world(
+    seed: int,
+    scale: str,
+    out: Path | str,
+    fmt: str = "parquet",
+    workers: int = 1,
+    progress: bool = True,
+    on_step: Callable[[str], None] | None = None,
+) -> dict:
+    """Generate every table of ``(seed, scale)`` into folder ``out``; return the manifest."""
+    seed = check_seed(seed)
+    sc = get_scale(scale)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    out = Path(out)
+    if out.exists() and any(out.iterdir()):
+        raise FileExistsError(f"{out} already exists and is not empty; choose a new folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.partial-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    ext = "parquet" if fmt == "parquet" else "csv"
+    try:
+        manifest = _generate_into(tmp, seed, sc.name, fmt, ext, workers, progress, on_step)
+        with open(tmp / "manifest.json", "w", encoding="utf-8") as fh:
+            json.dump(manifest, fh, indent=1, sort_keys=False)
+        try:
+            if out.exists():
+                out.rmdir()  # only ever an empty folder (checked above)
+            os.replace(tmp, out)  # atomic on one file system: the folder appears complete or not
+        except OSError as exc:
+            if out.exists() and any(out.iterdir()):
+                # another process finished the same world first
+                raise FileExistsError(f"{out} was created by another process") from exc
+            raise
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _generate_into(tmp, seed, scale, fmt, ext, workers, progress, on_step) -> dict:
+    from tqdm.auto import tqdm
+
+    sc = get_scale(scale)
+    files: dict[str, dict] = {}
+
+    def record(name: str, table_or_schema, rows: int, path: Path) -> None:
+        schema = (
+            table_or_schema if isinstance(table_or_schema, pa.Schema) else table_or_schema.schema
+        )
+        files[name] = {
+            "rows": int(rows),
+            "path": _rel(path, tmp),
+            "columns": {f.name: str(f.type) for f in schema},
+        }
+
+    bar = tqdm(
+        total=len(partitions(scale)) + 6,
+        desc=f"Bazaar {scale} seed {seed}",
+        unit="step",
+        disable=not progress or not _interactive(),
+        leave=False,
+    )
+    try:
+        step = on_step or (lambda s: None)
+        step("customers")
+        cust, _ = make_customers(seed, scale)
+        _write(cust, tmp / f"customers.{ext}", fmt)
+        record("customers", cust, cust.num_rows, tmp / f"customers.{ext}")
+        prod, _ = make_products(seed, scale)
+        _write(prod, tmp / f"products.{ext}", fmt)
+        record("products", prod, prod.num_rows, tmp / f"products.{ext}")
+        bar.update(1)
+
+        step("clickstream")
+        world = World.build(seed, scale)
+        stats: Counter = Counter()
+        rows: Counter = Counter()
+        schemas: dict[str, pa.Schema] = {}
+        buffers: dict[str, list[pa.Table]] = {t: [] for t in PARTITIONED}
+        if sc.layout == "folder":
+            for t in PARTITIONED:
+                (tmp / t).mkdir()
+        streamed = tmp if sc.layout == "folder" else None
+        for part in _days(world, workers, streamed, fmt):
+            stats.update(part.stats)
+            for t, tab in part.tables.items():  # in memory only for the one-file layout
+                buffers[t].append(tab)
+                part.rows[t], part.schemas[t] = tab.num_rows, tab.schema
+            rows.update(Counter(part.rows))
+            schemas.update(part.schemas)
+            del part
+            bar.update(1)
+        for t in PARTITIONED:
+            if sc.layout == "folder":
+                record(t, schemas[t], rows[t], tmp / t)
+            else:
+                tab = pa.concat_tables(buffers.pop(t))
+                _write(tab, tmp / f"{t}.{ext}", fmt)
+                record(t, tab, tab.num_rows, tmp / f"{t}.{ext}")
+        bar.update(1)
+
+        step("experiments")
+        reg = registry()
+        _write(reg, tmp / f"experiments.{ext}", fmt)
+        record("experiments", reg, reg.num_rows, tmp / f"experiments.{ext}")
+        exp_truth: dict = {}
+        with TableSink(tmp / f"assignments.{ext}", fmt) as sink:
+            for tab in assignment_parts(seed, scale, exp_truth):
+                sink.write(tab)
+        record("assignments", sink.schema, sink.rows, tmp / f"assignments.{ext}")
+        bar.update(1)
+
+        step("pricing_panel")
+        panel, price_truth = make_pricing_panel(seed, scale)
+        _write(panel, tmp / f"pricing_panel.{ext}", fmt)
+        record("pricing_panel", panel, panel.num_rows, tmp / f"pricing_panel.{ext}")
+        bar.update(1)
+
+        step("inventory")
+        inv_truth: dict = {}
+        with TableSink(tmp / f"inventory.{ext}", fmt) as sink:
+            for tab in inventory_parts(seed, scale, inv_truth):
+                sink.write(tab)
+        record("inventory", sink.schema, sink.rows, tmp / f"inventory.{ext}")
+        bar.update(1)
+    finally:
+        bar.close()
+
+    return {
+        "generator_version": GENERATOR_VERSION,
+        "seed": seed,
+        "scale": scale,
+        "format": fmt,
+        "layout": sc.layout,
+        "versions": {"numpy": np.__version__, "pyarrow": pa.__version__},
+        "note": "Ground truth for tests and checkers; lessons show it only to reveal answers.",
+        "tables": {t: files[t] for t in TABLES},
+        "clickstream": {**planted(scale), "realised": _realised(stats)},
+        "experiments": exp_truth,
+        "pricing_panel": price_truth,
+        "inventory": inv_truth,
+        "products": {
+            "elasticity": "hidden column products.elasticity (magnitude, > 0)",
+            "inelastic_products": int((prod.column("elasticity").to_numpy() < 1).sum()),
+            "categories": list(C.CATEGORIES),
+        },
+    }
+
+
+def _realised(s: Counter) -> dict:
+    """Exact counts and clean (bot-free, de-duplicated) rates of what was generated."""
+    humans = s["sessions"]
+    out = {
+        "dirt_counts": {
+            "bot_sessions": s["bot_sessions"],
+            "bot_events": s["bot_events"],
+            "duplicate_events": s["duplicate_events"],
+            "missing_customer_id_events": s["missing_customer_id_events"],
+            "late_events_over_1h": s["late_events_over_1h"],
+            "late_events_over_3d": s["late_events_over_3d"],
+        },
+        "counts": {
+            k: s[k]
+            for k in (
+                "sessions",
+                "events_raw",
+                "human_events",
+                "product_views",
+                "bounced_sessions",
+                "cart_sessions",
+                "checkout_sessions",
+                "purchase_sessions",
+                "orders",
+                "orders_returned",
+            )
+        },
+        "clean_rates": {
+            "session_conversion": s["purchase_sessions"] / humans,
+            "bounce_rate": s["bounced_sessions"] / humans,
+            "cart_abandonment": 1 - s["purchase_sessions"] / max(s["cart_sessions"], 1),
+            "checkout_given_cart": s["checkout_sessions"] / max(s["cart_sessions"], 1),
+            "purchase_given_checkout": s["purchase_sessions"] / max(s["checkout_sessions"], 1),
+            "return_rate": s["orders_returned"] / max(s["orders"], 1),
+            "aov_net": s["gmv_net"] / max(s["orders"], 1),
+        },
+        "conversion_by_month_device": {
+            f"2025-{m:02d}": {
+                d: {
+                    "sessions": s[f"sessions_{m}_{d}"],
+                    "purchases": s[f"purchases_{m}_{d}"],
+                    "conversion": s[f"purchases_{m}_{d}"] / max(s[f"sessions_{m}_{d}"], 1),
+                }
+                for d in C.DEVICES
+            }
+            for m in (9, 10, 11)
+        },
+    }
+    return out

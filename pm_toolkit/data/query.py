@@ -1,0 +1,62 @@
+"""SQL over the Bazaar tables with DuckDB: every table is a view named after it.
+
+Keep queries to plain ANSI SQL (``SELECT … FROM orders JOIN customers USING (customer_id)``):
+the same text then runs in Spark or Trino over the exported Parquet files. Timestamps are
+shown in IST (the session time zone is set to Asia/Kolkata).
+
+>>> import os, tempfile
+>>> os.environ["PM_TOOLKIT_DATA_DIR"] = tempfile.mkdtemp()
+>>> int(sql("SELECT COUNT(*) AS n FROM products", scale="tiny", seed=1)["n"][0])
+120
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from pm_toolkit.data.generate import TABLES
+from pm_toolkit.data.scales import TZ
+from pm_toolkit.data.store import _resolve, ensure
+
+_connections: dict[Path, object] = {}
+_lock = threading.Lock()
+
+
+def _quote(path: Path) -> str:
+    return "'" + path.as_posix().replace("'", "''") + "'"
+
+
+def connect(scale: str = "small", seed: int | None = None):
+    """A DuckDB connection with every table registered as a view (cached per world)."""
+    import duckdb
+
+    sc, sd = _resolve(scale, seed)
+    path = ensure(sc, sd)
+    with _lock:
+        con = _connections.get(path)
+        if con is None:
+            con = duckdb.connect(":memory:")
+            con.execute(f"SET TimeZone = '{TZ}'")
+            for t in TABLES:
+                f = path / f"{t}.parquet"
+                src = _quote(f) if f.exists() else _quote(path / t / "*.parquet")
+                con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet({src})")
+            _connections[path] = con
+    return con
+
+
+def sql(query: str, scale: str = "small", seed: int | None = None):
+    """Run ``query`` over the learner's tables and return a pandas DataFrame."""
+    if not isinstance(query, str) or not query.strip():
+        raise ValueError("query must be SQL text, e.g. 'SELECT COUNT(*) FROM orders'")
+    con = connect(scale, seed)
+    with _lock:
+        # DuckDB connections are not safe to share across threads without a cursor.
+        df = con.cursor().execute(query).df()
+    # DuckDB hands tz-aware results back in UTC; show them in IST like load() does.
+    for col in df.columns:
+        dtype = df[col].dtype
+        if getattr(dtype, "tz", None) is not None:
+            df[col] = df[col].dt.tz_convert(TZ)
+    return df
