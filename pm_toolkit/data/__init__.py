@@ -24,6 +24,7 @@ _LAZY = {
     "clear_memory_cache": "pm_toolkit.data.store",
     "ensure": "pm_toolkit.data.store",
     "folder": "pm_toolkit.data.store",
+    "is_cached": "pm_toolkit.data.store",
     "load": "pm_toolkit.data.store",
     "load_arrow": "pm_toolkit.data.store",
     "manifest": "pm_toolkit.data.store",
