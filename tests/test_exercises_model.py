@@ -229,9 +229,29 @@ def test_reprs_show_prompt_and_last_outcome():
     assert "ex.q1" in b._repr_markdown_() and "You used all orders" in b._repr_html_()
 
 
-def test_store_never_holds_correct_values(tmp_path):
+def test_store_never_holds_the_expected_value_of_an_unsolved_exercise(tmp_path):
     b = bound()
-    b.check("1834.2")
+    b.check("2000")  # wrong: the learner's answer is kept, the reference is not
+    b.hint()
+    b.check(____)
     raw = b.store.log_path.read_text() + b.store.summary_path.read_text()
     assert "1834" not in raw
     assert isinstance(b.store, ProgressStore)
+
+
+def test_a_solved_answer_is_kept_as_data_the_grader_can_recheck(tmp_path):
+    from pm_toolkit.exercises.answer_codec import decode_answer
+
+    b = bound()
+    b.check("₹1,834.20")
+    entry = b.store.last("t.aov")
+    assert entry["status"] == "correct" and entry["scale"] == "tiny"
+    assert "answer" not in entry  # no display copy of a correct answer
+    # The raw submission, decoded and re-checked outside the widget, is still correct.
+    assert AOV.evaluate(decode_answer(entry["raw"]), ctx()).status == "correct"
+
+
+def test_an_untouched_placeholder_records_no_raw_answer(tmp_path):
+    b = bound()
+    b.check(____)
+    assert "raw" not in (b.store.last("t.aov") or {})

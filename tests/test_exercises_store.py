@@ -64,7 +64,7 @@ def test_summary_and_restore_after_restart(tmp_path):
         and entry["hints"] == 1
         and entry["attempts"] == 2
     )
-    assert "answer" not in entry  # a correct answer's value is not kept
+    assert "answer" not in entry  # no readable copy of a correct answer in the summary
     assert ProgressStore(tmp_path, learner="someone-else").last("m.a") is None
     assert s2.events()[0]["v"] == 1 and "toolkit" in s2.events()[0]
 

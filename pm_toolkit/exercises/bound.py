@@ -158,9 +158,14 @@ class BoundExercise:
             "status": outcome.status,
         }
         if not outcome.correct:
-            # Never store a correct answer's value (it is the expected value); wrong ones help.
             event["message"] = outcome.message
-            event["answer"] = _answer_text(answer)
+            event["answer"] = _answer_text(answer)  # readable text for the learner's own review
+        if outcome.status != "not_attempted":
+            # The learner's own submission, as data, so an exported progress file can be
+            # re-checked by the instructor's grader. It is never an answer key: it only exists
+            # once the learner has answered, and it only fits this learner's data.
+            event["raw"] = _raw_answer(answer)
+            event["scale"] = self.ctx.scale
         self._safe_record(event)
 
     def _safe_record(self, event: dict[str, Any]) -> None:
@@ -381,3 +386,18 @@ def _answer_text(answer: Any) -> str:
         return answer if isinstance(answer, str) else describe(answer, limit=200)
     except Exception:
         return "<answer>"
+
+
+_MAX_RAW_CHARS = 200_000  # keep the progress log small; a bigger answer is re-run by the grader
+
+
+def _raw_answer(answer: Any) -> Any:
+    """The answer encoded for re-checking, or a marker when it is too large to keep."""
+    import json
+
+    from pm_toolkit.exercises.answer_codec import TAG, encode_answer
+
+    raw = encode_answer(answer)
+    if len(json.dumps(raw, default=str)) > _MAX_RAW_CHARS:
+        return {TAG: "unreadable", "type": "too large to store"}
+    return raw

@@ -279,10 +279,11 @@ def _apply(summary: dict[str, Any], ev: dict[str, Any]) -> None:
         if status != "not_attempted" or entry["status"] == "not_attempted":
             entry["status"] = status
             entry["message"] = ev.get("message", "")
-            if "answer" in ev:
-                entry["answer"] = ev["answer"]
-            else:
-                entry.pop("answer", None)
+            for key in ("answer", "raw", "scale"):
+                if key in ev:
+                    entry[key] = ev[key]
+                else:
+                    entry.pop(key, None)
         if status in ("correct", "incorrect"):
             entry["attempts"] += 1
         if status in ("correct", "incorrect", "invalid_input"):
