@@ -1,0 +1,64 @@
+"""``pm-toolkit build --instructor DIR [--roster FILE]``: the engine's build, plus the pack.
+
+The exercise engine's ``build`` command loads this module as an extension
+(``pm_toolkit.exercises.cli.BUILD_EXTENSIONS``): ``add_arguments`` adds the options and
+``run`` is called after the editions are built.
+
+>>> import argparse
+>>> p = argparse.ArgumentParser()
+>>> add_arguments(p)
+>>> p.parse_args(["--instructor", "kit"]).instructor
+'kit'
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--instructor",
+        metavar="DIR",
+        help="also write the instructor pack (editions, guide, answer sheets) into DIR",
+    )
+    parser.add_argument(
+        "--roster",
+        metavar="FILE",
+        help="with --instructor: the cohort roster, for one answer sheet per learner",
+    )
+    parser.add_argument(
+        "--answers-scale",
+        default="small",
+        choices=("tiny", "small", "large"),
+        metavar="SCALE",
+        help="with --instructor: the data scale the answer sheets use (default: small)",
+    )
+
+
+def run(args: argparse.Namespace, results: Any = None) -> int:
+    """Build the pack when ``--instructor`` was given; 0 on success."""
+    if not getattr(args, "instructor", None):
+        if getattr(args, "roster", None):
+            from pm_toolkit.cli import CommandError
+
+            raise CommandError("--roster only makes sense with --instructor DIR")
+        return 0
+    from pm_toolkit.cli import CommandError
+    from pm_toolkit.instructor.cohort import RosterError
+    from pm_toolkit.instructor.pack import build_pack
+
+    try:
+        pack = build_pack(
+            args.instructor, args.roster, root=args.root, scale=args.answers_scale, say=print
+        )
+    except RosterError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"instructor pack written to {pack.out_dir}")
+    print(f"  {len(pack.learner_files)} learner files, {len(pack.solution_files)} solution files")
+    if pack.answer_sheets:
+        print(f"  answer sheets: {pack.answer_sheets}")
+    for note in pack.notes:
+        print(f"  note: {note}")
+    return 0
