@@ -14,7 +14,11 @@ def test_healthy_machine_passes_every_check(monkeypatch):
     report = doctor.run_checks()
     assert report.ok, str(report)
     assert list(by_name(report)) == [
-        "Python", "Packages", "Widgets in JupyterLab", "Notebook kernel", "Course data",
+        "Python",
+        "Packages",
+        "Widgets in JupyterLab",
+        "Notebook kernel",
+        "Course data",
         "Progress store",
     ]
 

@@ -35,7 +35,9 @@ def disagreements(env: dict, pyproject: dict) -> list[str]:
         if name == "python":
             version = str(dep).split("=", 1)[1] if "=" in str(dep) else ""
             if version and not SpecifierSet(project["requires-python"]).contains(version + ".0"):
-                found.append(f"python={version} is outside requires-python {project['requires-python']}")
+                found.append(
+                    f"python={version} is outside requires-python {project['requires-python']}"
+                )
     if not pip_lines:
         found.append("the pip section does not install the package")
     for line in pip_lines:

@@ -55,8 +55,12 @@ def test_the_check_catches_a_dirty_notebook():
     dirty = {
         "metadata": {"kernelspec": {"name": "pm"}, "widgets": {}},
         "cells": [
-            {"cell_type": "code", "source": "open('/home/asha/x.csv')", "outputs": [{}],
-             "execution_count": 3},
+            {
+                "cell_type": "code",
+                "source": "open('/home/asha/x.csv')",
+                "outputs": [{}],
+                "execution_count": 3,
+            },
         ],
     }
     text = " | ".join(problems(dirty))
@@ -65,6 +69,10 @@ def test_the_check_catches_a_dirty_notebook():
 
 
 def test_relative_paths_and_urls_are_fine():
-    nb = {"metadata": {"kernelspec": {"name": "python3"}},
-          "cells": [{"cell_type": "markdown", "source": "See ../datasets/README.md and https://x.in/a"}]}
+    nb = {
+        "metadata": {"kernelspec": {"name": "python3"}},
+        "cells": [
+            {"cell_type": "markdown", "source": "See ../datasets/README.md and https://x.in/a"}
+        ],
+    }
     assert problems(nb) == []
