@@ -1,0 +1,110 @@
+"""Data collection at scale: tracking plans, data-quality checks, streaming windows and privacy.
+
+The tools of lesson 3, one module per idea:
+
+* :mod:`~pm_toolkit.collection.tracking_plan`: an event schema and a validator.
+* :mod:`~pm_toolkit.collection.quality`: duplicates, bots, missing ids, late events, and how
+  much each moves conversion, cart abandonment and events per session.
+* :mod:`~pm_toolkit.collection.stream`: micro-batch windows, live metrics, spike and stock-out alerts.
+* :mod:`~pm_toolkit.collection.privacy`: keyed pseudonyms, coarsening, k-anonymity, small-cell suppression.
+* :mod:`~pm_toolkit.collection.customer_view`: a customer 360 built from audited joins.
+* :mod:`~pm_toolkit.collection.signals`: two small ML demos (customer segments, fraud signals).
+
+>>> from pm_toolkit import collection
+>>> collection.bazaar_tracking_plan().names[-1]
+'purchase'
+"""
+
+from __future__ import annotations
+
+from pm_toolkit.collection.customer_view import CustomerView, JoinStep, audited_merge, customer_360
+from pm_toolkit.collection.privacy import (
+    KAnonymityReport,
+    Pseudonymiser,
+    bare_hash,
+    coarsen_pin,
+    coarsen_time,
+    dictionary_attack,
+    k_anonymity,
+    safe_aggregate,
+    to_band,
+)
+from pm_toolkit.collection.quality import (
+    GA4_LATENESS,
+    CleaningReport,
+    FunnelMetrics,
+    QualityCheck,
+    clean_events,
+    find_bots,
+    find_duplicates,
+    find_late_events,
+    find_missing_ids,
+    funnel_metrics,
+    lateness_profile,
+    session_speed,
+)
+from pm_toolkit.collection.signals import Segments, fraud_signals, rfm_table, segment_customers
+from pm_toolkit.collection.stream import (
+    AlertSummary,
+    Snapshot,
+    WindowTradeoff,
+    alert_dashboard,
+    alert_summary,
+    replay,
+    spike_alerts,
+    stockout_alerts,
+    window_metrics,
+    window_tradeoff,
+)
+from pm_toolkit.collection.tracking_plan import (
+    EventSpec,
+    PlanReport,
+    TrackingPlan,
+    bazaar_tracking_plan,
+)
+
+__all__ = [
+    "GA4_LATENESS",
+    "AlertSummary",
+    "CleaningReport",
+    "CustomerView",
+    "EventSpec",
+    "FunnelMetrics",
+    "JoinStep",
+    "KAnonymityReport",
+    "PlanReport",
+    "Pseudonymiser",
+    "QualityCheck",
+    "Segments",
+    "Snapshot",
+    "TrackingPlan",
+    "WindowTradeoff",
+    "alert_dashboard",
+    "alert_summary",
+    "audited_merge",
+    "bare_hash",
+    "bazaar_tracking_plan",
+    "clean_events",
+    "coarsen_pin",
+    "coarsen_time",
+    "customer_360",
+    "dictionary_attack",
+    "find_bots",
+    "find_duplicates",
+    "find_late_events",
+    "find_missing_ids",
+    "fraud_signals",
+    "funnel_metrics",
+    "k_anonymity",
+    "lateness_profile",
+    "replay",
+    "rfm_table",
+    "safe_aggregate",
+    "segment_customers",
+    "session_speed",
+    "spike_alerts",
+    "stockout_alerts",
+    "to_band",
+    "window_metrics",
+    "window_tradeoff",
+]
