@@ -54,7 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # Some commands (``lab``) hand unknown options on to another program, e.g. ``--no-browser``.
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if not getattr(args, "passthrough", False):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.passthrough_args = [a for a in extra if a != "--"]
     if not getattr(args, "func", None):
         parser.print_help()
         return 0 if args.command is None else 2

@@ -53,23 +53,20 @@ def _run(args) -> int:
     print(report)
     if not report.ok:
         print("Starting JupyterLab anyway; fix the failed checks above if a lesson misbehaves.")
-    cmd = jupyter_command(root, list(args.jupyter_args))
+    cmd = jupyter_command(root, list(getattr(args, "passthrough_args", [])))
     print("Starting:", " ".join(cmd), flush=True)
     return subprocess.call(cmd, cwd=root)
 
 
 def register(subparsers) -> None:
     """Add ``pm-toolkit lab``."""
-    import argparse
-
     p = subparsers.add_parser(
         "lab",
         help="prepare data, check the setup and open the course in JupyterLab",
         description="Generate the default course data if missing (with a progress bar), run the "
-        "doctor, then start JupyterLab on lessons/00_start_here.ipynb. Arguments after the "
-        "options are passed to `jupyter lab`, e.g. `pm-toolkit lab --no-browser --port 8888`.",
+        "doctor, then start JupyterLab on lessons/00_start_here.ipynb. Any other option is "
+        "passed to `jupyter lab`, e.g. `pm-toolkit lab --no-browser --port 8888`.",
     )
     p.add_argument("--scale", default="small", help="dataset scale to prepare (default: small)")
     p.add_argument("--skip-data", action="store_true", help="do not generate data first")
-    p.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="passed to jupyter lab")
-    p.set_defaults(func=_run)
+    p.set_defaults(func=_run, passthrough=True)  # any other option goes to `jupyter lab`

@@ -39,3 +39,24 @@ def test_console_script_runs():
         [sys.executable, "-m", "pm_toolkit.cli", "--version"], capture_output=True, text=True
     )
     assert done.returncode == 0 and done.stdout.startswith("pm-toolkit ")
+
+
+def test_lab_passes_unknown_options_to_jupyter(monkeypatch, tmp_path):
+    from pm_toolkit import lab
+
+    seen = {}
+    monkeypatch.setattr(lab, "course_dir", lambda: tmp_path)
+    monkeypatch.setattr(lab.subprocess, "call", lambda cmd, cwd: seen.setdefault("cmd", cmd) and 0)
+    from pm_toolkit.doctor import Report
+
+    monkeypatch.setattr("pm_toolkit.doctor.run_checks", lambda scale: Report(()))
+    assert cli.main(["lab", "--skip-data", "--no-browser", "--port", "8899"]) == 0
+    assert seen["cmd"][-3:] == ["--no-browser", "--port", "8899"]
+    assert "lessons/00_start_here.ipynb" in " ".join(seen["cmd"])
+
+
+def test_other_commands_refuse_unknown_options(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["doctor", "--no-browser"])
+    assert exc.value.code == 2
+    assert "unrecognized arguments: --no-browser" in capsys.readouterr().err
