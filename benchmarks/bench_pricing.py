@@ -1,0 +1,169 @@
+"""How fast does the Lesson 5 repricing simulator react when a learner moves a slider?
+
+Drives ``pm_toolkit.pricing.dashboard.simulator_dashboard`` through ``Dashboard.update`` (the
+same path a slider takes) over the learner's ``small`` pricing panel (30 products × 672 hours,
+3 policies), with a fixed, seeded sequence of slider moves. Prints p50/p95 per update for:
+
+- the simulation alone (``pricing.simulate``),
+- the dashboard as shipped: re-simulate and update the one figure in place,
+- the same plus rendering the figure to PNG (what JupyterLab's inline display costs),
+- a baseline measured in the same run: re-simulate and build a fresh two-panel figure with
+  ``viz.new_axes`` + ``tight_layout`` on every move (the obvious way), also rendered to PNG.
+
+Target: the shipped dashboard under 100 ms p95. No assertions: compare ratios on one machine.
+Each line also shows the p50 CPU time of this process: on a shared, busy machine wall time is
+CPU time plus waiting for a core, and the gap shows how much of it was waiting.
+
+    python benchmarks/bench_pricing.py [--scale small] [--updates 60] [--seed 2026]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")  # no window; figures are still built and drawn
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from pm_toolkit import data, pricing, viz
+from pm_toolkit.pricing.dashboard import (
+    FREQUENCIES,
+    policies_for,
+    simulator_dashboard,
+)
+
+
+def moves(n: int, seed: int) -> list[dict]:
+    """A seeded sequence of slider moves, one control at a time, as a learner drags."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(55,)))
+    out = []
+    for _ in range(n):
+        which = int(rng.integers(3))
+        if which == 0:
+            out.append({"review_every": int(rng.choice(FREQUENCIES))})
+        elif which == 1:
+            out.append({"trust_effect": float(rng.integers(0, 21) * 0.0025)})
+        else:
+            out.append({"competitor_reaction": float(rng.integers(0, 11) / 10)})
+    return out
+
+
+def pct(times: tuple[np.ndarray, np.ndarray]) -> str:
+    wall, cpu = times
+    return (
+        f"p50 {1000 * np.percentile(wall, 50):6.1f} ms   p95 {1000 * np.percentile(wall, 95):6.1f} ms"
+        f"   (CPU p50 {1000 * np.percentile(cpu, 50):6.1f} ms)"
+    )
+
+
+class Clock:
+    """Wall and CPU time of a block, appended to two lists."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    @contextlib.contextmanager
+    def __call__(self):
+        w, c = time.perf_counter(), time.process_time()
+        yield
+        self.wall.append(time.perf_counter() - w)
+        self.cpu.append(time.process_time() - c)
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.array(self.wall), np.array(self.cpu)
+
+
+def time_simulation(market, steps) -> tuple[np.ndarray, np.ndarray]:
+    state = {"review_every": 1, "trust_effect": 0.0, "competitor_reaction": 0.0}
+    clock = Clock()
+    for step in steps:
+        state.update(step)
+        with clock():
+            pricing.simulate(
+                market,
+                policies_for(state["review_every"]),
+                trust_effect=state["trust_effect"],
+                competitor_reaction=state["competitor_reaction"],
+            )
+    return clock.result()
+
+
+def time_dashboard(dash, steps, draw: bool) -> tuple[np.ndarray, np.ndarray]:
+    clock = Clock()
+    with contextlib.redirect_stdout(io.StringIO()):  # display() echoes outside a kernel
+        dash.redraw()  # first draw, as when the cell runs
+        for step in steps:
+            with clock():
+                dash.update(**step)
+                if draw:
+                    # What JupyterLab's inline backend does to show the figure: a PNG.
+                    dash.figure.savefig(io.BytesIO(), format="png")
+    return clock.result()
+
+
+def time_baseline(market, steps) -> tuple[np.ndarray, np.ndarray]:
+    """Re-simulate and build a fresh figure every time, laid out with tight_layout."""
+    state = {"review_every": 1, "trust_effect": 0.0, "competitor_reaction": 0.0}
+    clock = Clock()
+    for step in steps:
+        state.update(step)
+        with clock():
+            _baseline_step(market, state)
+    return clock.result()
+
+
+def _baseline_step(market, state) -> None:
+    """One move the obvious way: simulate, then a fresh figure with tight_layout."""
+    report = pricing.simulate(
+        market,
+        policies_for(state["review_every"]),
+        trust_effect=state["trust_effect"],
+        competitor_reaction=state["competitor_reaction"],
+    )
+    table = report.table()
+    fig, (left, right) = viz.new_axes(1, 2, figsize=(11, 3.6))
+    gains = table["gross_margin"] - table.loc["static", "gross_margin"]
+    left.barh(gains.index[1:], gains.to_numpy()[1:])
+    for k, name in enumerate(table.index):
+        right.step(np.arange(168) / 24, report.prices[k, 0, :168], label=name)
+    right.legend()
+    fig.tight_layout()
+    fig.savefig(io.BytesIO(), format="png")
+    plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="small")
+    parser.add_argument("--updates", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+
+    panel = data.load("pricing_panel", scale=args.scale, seed=args.seed)
+    products = data.load("products", scale=args.scale, seed=args.seed)
+    eps = pricing.panel_elasticity(panel, randomised=True).elasticity
+    market = pricing.case_market(panel, products, elasticity=eps)
+    steps = moves(args.updates, args.seed)
+    print(f"{market}, {args.updates} slider moves, scale={args.scale}, seed={args.seed}")
+
+    sim = time_simulation(market, steps)
+    shipped = time_dashboard(simulator_dashboard(market), steps, draw=False)
+    drawn = time_dashboard(simulator_dashboard(market), steps, draw=True)
+    base = time_baseline(market, steps)
+    print(f"simulation only              {pct(sim)}")
+    print(f"dashboard update (shipped)   {pct(shipped)}")
+    print(f"  + PNG render (inline)      {pct(drawn)}")
+    print(f"baseline: new figure + PNG   {pct(base)}")
+    ratio = np.percentile(drawn[0], 95) / np.percentile(base[0], 95)
+    print(f"ratio p95 shipped+draw / baseline: {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
