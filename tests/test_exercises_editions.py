@@ -127,3 +127,20 @@ def test_learner_edition_json_has_no_outputs(tmp_path):
     build(tmp_path)
     raw = json.loads((tmp_path / "exercises" / "01_demo.ipynb").read_text())
     assert all(c.get("outputs", []) == [] for c in raw["cells"])
+
+
+def test_a_cell_left_empty_by_an_edition_is_dropped():
+    import nbformat
+
+    from pm_toolkit.exercises.editions import make_edition
+
+    src = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("# LEARNER: answer = ____"),
+            nbformat.v4.new_code_cell("ex.q1.check(answer)"),
+        ]
+    )
+    solution = make_edition(src, "solution", stem="t")
+    learner = make_edition(src, "learner", stem="t")
+    assert [c.source for c in solution.cells] == ["ex.q1.check(answer)"]
+    assert [c.source for c in learner.cells] == ["answer = ____", "ex.q1.check(answer)"]

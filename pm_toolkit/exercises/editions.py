@@ -103,6 +103,8 @@ def make_edition(source_nb: Any, edition: Edition, *, stem: str, source_name: st
             text = transform_source("\n".join(lines), edition, where=where)
         else:
             text = transform_source(cell.source, edition, where=where)
+        if cell.cell_type == "code" and not text.strip() and cell.source.strip():
+            continue  # e.g. a cell of "# LEARNER:" lines only: nothing to show in this edition
         tags = [t for t in cell.get("metadata", {}).get("tags", []) if t != "solution"]
         meta = {"tags": tags} if tags else {}
         if cell.cell_type == "code":
