@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from pm_toolkit.data import catalog as C
 from pm_toolkit.data.arrowutil import (
-    decode,
+    categorical,
     money,
     nullable_float,
     nullable_int,
@@ -42,7 +42,7 @@ from pm_toolkit.data.scales import (
     day_start_ms,
     get_scale,
 )
-from pm_toolkit.data.streams import cum_choice, stream
+from pm_toolkit.data.streams import Guide, cum_choice, stream
 
 EVENT_TYPES = (
     "page_view",
@@ -148,6 +148,15 @@ class World:
     pop_cum: np.ndarray = field(repr=False)
     activity_cum: np.ndarray = field(repr=False)
     activity_cum_festive: np.ndarray = field(repr=False)
+    pop_guide: Guide | None = field(default=None, repr=False)
+    activity_guide: Guide | None = field(default=None, repr=False)
+    activity_guide_festive: Guide | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        # guide tables: same draws as a binary search, several times faster on big arrays
+        self.pop_guide = Guide(self.pop_cum)
+        self.activity_guide = Guide(self.activity_cum)
+        self.activity_guide_festive = Guide(self.activity_cum_festive)
 
     @classmethod
     def build(cls, seed: int, scale: str) -> World:
@@ -198,10 +207,7 @@ def _pick_products(w: World, cat: np.ndarray, u: np.ndarray) -> np.ndarray:
     lo = np.where(start > 0, cum[start - 1], 0.0)
     hi = cum[end - 1]
     x = lo + u * (hi - lo)
-    # look up sorted queries (cache-friendly on big catalogues), then restore the order
-    order = np.argsort(x)
-    idx = np.empty(len(x), dtype=np.intp)
-    idx[order] = np.searchsorted(cum, x[order], side="right")
+    idx = w.pop_guide.search(x)  # == np.searchsorted(cum, x, side="right"), faster
     return np.clip(idx, start, end - 1)
 
 
@@ -223,7 +229,8 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     n_elig = int(np.searchsorted(cu["signup_day"], day, side="right"))
     # customers signed up by today are a prefix of the id range: a prefix of the cumsum
     cum = w.activity_cum_festive if festive else w.activity_cum
-    cust = cum_choice(cum[:n_elig], rng().random(n))
+    guide = w.activity_guide_festive if festive else w.activity_guide
+    cust = cum_choice(cum[:n_elig], rng().random(n), guide)
     seg = cu["segment"][cust].astype(np.int64)
 
     hour = cum_choice(np.cumsum(C.HOUR_PROFILE), rng().random(n))
@@ -384,7 +391,7 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     b_sess = np.repeat(np.arange(n, n + nb), b_events)
     b_first = np.concatenate([[0], np.cumsum(b_events)[:-1]])
     b_j = np.arange(len(b_sess)) - np.repeat(b_first, b_events)
-    b_prod = cum_choice(w.pop_cum, b_prod_u)
+    b_prod = cum_choice(w.pop_cum, b_prod_u, w.pop_guide)
     e_s.append(b_sess)
     e_rank.append(2 + 3 * b_j)
     e_type.append(np.full(len(b_sess), VIEW))
@@ -442,7 +449,7 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
             "session_id": pa.array(sid_of[es]),
             "customer_id": nullable_int(e_cust, e_cust < 0),
             "ts": ts(e_ts),
-            "event_type": decode(et, EVENT_TYPES),
+            "event_type": categorical(et, EVENT_TYPES),
             "product_id": nullable_int(ep + 1, ep < 0),  # ids are 1-based, indices 0-based
             "price": nullable_float(price, np.isnan(price)),
             "order_id": nullable_int(id_base(day, block, "order") + e_order, e_order < 0),
@@ -463,12 +470,12 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
             "session_id": pa.array(sid_of[order]),
             "customer_id": nullable_int(s_cust, s_cust < 0),
             "start_ts": ts(all_start[order]),
-            "device": decode(s_dev, C.DEVICES),
-            "channel": decode(s_chan, C.SESSION_CHANNELS),
+            "device": categorical(s_dev, C.DEVICES),
+            "channel": categorical(s_chan, C.SESSION_CHANNELS),
             "city_tier": pa.array(s_tier, mask=s_tier == 0),
-            "landing_page": decode(s_land, C.LANDING_PAGES),
+            "landing_page": categorical(s_land, C.LANDING_PAGES),
             "page_load_ms": pa.array(s_load),
-            "promotion_shown": decode(s_promo, C.PROMOTIONS),
+            "promotion_shown": categorical(s_promo, C.PROMOTIONS),
         }
     )
 
@@ -484,12 +491,12 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
             "customer_id": pa.array((cust[buy_sess] + 1).astype(np.int64)),
             "session_id": pa.array(sid_of[buy_sess]),
             "order_ts": ts(o_ts),
-            "payment_method": decode(pay, C.PAYMENT_METHODS),
+            "payment_method": categorical(pay, C.PAYMENT_METHODS),
             "gross_value": pa.array(gross),
             "discount": pa.array(o_disc),
             "net_value": pa.array(net),
-            "status": decode(status, C.STATUS),
-            "promotion": decode(o_promo, C.PROMOTIONS),
+            "status": categorical(status, C.STATUS),
+            "promotion": categorical(o_promo, C.PROMOTIONS),
             "n_items": pa.array(
                 np.bincount(it_order, weights=qty, minlength=n_orders).astype(np.int32)
             ),
@@ -607,8 +614,8 @@ def _support(w, base, rng, oid, o_cust, o_ts, status, s_cust, s_start) -> pa.Tab
             "customer_id": pa.array(c_cust[srt]),
             "order_id": nullable_int(c_order[srt], c_order[srt] < 0),
             "ts": ts(c_ts[srt]),
-            "reason": decode(c_reason[srt], C.SUPPORT_REASONS),
-            "channel": decode(ch[srt], C.SUPPORT_CHANNELS),
+            "reason": categorical(c_reason[srt], C.SUPPORT_REASONS),
+            "channel": categorical(ch[srt], C.SUPPORT_CHANNELS),
         }
     )
 

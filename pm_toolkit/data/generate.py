@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 
 from pm_toolkit.data import catalog as C
-from pm_toolkit.data.arrowutil import TableSink, write_table
+from pm_toolkit.data.arrowutil import TableSink, plain_type, write_table
 from pm_toolkit.data.clickstream import (
     DayPart,
     World,
@@ -141,7 +141,7 @@ def _generate_into(tmp, seed, scale, fmt, ext, workers, progress, on_step) -> di
         files[name] = {
             "rows": int(rows),
             "path": _rel(path, tmp),
-            "columns": {f.name: str(f.type) for f in schema},
+            "columns": {f.name: str(plain_type(f.type)) for f in schema},
         }
 
     bar = tqdm(

@@ -21,6 +21,7 @@ from typing import Any
 import pyarrow as pa
 
 from pm_toolkit import config
+from pm_toolkit.data.arrowutil import plain
 from pm_toolkit.data.generate import TABLES, generate_world
 from pm_toolkit.data.scales import GENERATOR_VERSION, check_seed, get_scale
 
@@ -123,7 +124,8 @@ def load_arrow(name: str, scale: str = "small", seed: int | None = None) -> pa.T
     if tab is None:
         import pyarrow.parquet as pq
 
-        tab = pq.read_table(_source(ensure(sc, sd), name))
+        # text columns may be stored dictionary-encoded: hand out the plain (string) schema
+        tab = plain(pq.read_table(_source(ensure(sc, sd), name)))
         _tables[key] = tab
     return tab
 
