@@ -224,3 +224,7 @@ def show_dashboard(render: Callable[..., Any], **controls: Any) -> Dashboard:
     dash = Dashboard(render, **controls)
     display(dash)
     return dash
+
+
+# The inline SVG charts of the fast dashboards (see pm_toolkit.viz_svg), re-exported here.
+from pm_toolkit.viz_svg import Series, bar_chart, line_chart, nice_ticks  # noqa: E402, F401

@@ -73,3 +73,42 @@ def test_memo_dashboard_scores_and_reveals_the_model_answer_on_request():
     assert strong.score.points == strong.score.max_points
     assert "MODEL ANSWER TEXT" in strong._repr_markdown_()
     assert "✅ met" in strong._repr_markdown_()
+
+
+def test_simulator_redraws_its_two_svg_charts_from_the_run(dash):
+    table = _quiet(dash.update, review_every=2, trust_effect=0.02, competitor_reaction=0.0).result
+    charts = dash.charts
+    page = charts._repr_html_()
+    assert page.count("<svg") == 2 and page.count("role='img'") == 2
+    best = table["margin (₹)"].idxmax()
+    assert f"<title>Best at trust effect 2.00%: {best}</title>" in charts.margin
+    # One bar per dynamic policy, its value printed as the table has it.
+    assert charts.margin.count("<rect") == 2
+    gain = table.loc["every 2 h", "vs static (₹)"]
+    assert pricing_format(gain) in charts.margin
+    # One price line per policy, labelled in the legend; the static price is flat (dashed).
+    for name in table.index:
+        assert f">{name}</text>" in charts.prices
+    assert charts.prices.count("<polyline") == 3 and "stroke-dasharray" in charts.prices
+    # A new move replaces the charts.
+    _quiet(dash.update, review_every=24)
+    assert ">every 24 h</text>" in dash.charts.prices and dash.charts is not charts
+
+
+def test_matplotlib_variant_updates_one_figure_in_place():
+    market = pricing.Market.example(n_products=3, n_days=7, seed=1)
+    mpl = simulator_dashboard(market, chart="matplotlib")
+    res = _quiet(mpl.update, review_every=4).result
+    figure = mpl.figure
+    _quiet(mpl.update, review_every=8)
+    assert mpl.figure is figure and mpl.charts is None
+    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == list(mpl.result.index[1:])
+    assert list(res.index) == ["static", "every 4 h", "every 4 h + guardrails"]
+    with pytest.raises(ValueError, match="chart must be"):
+        simulator_dashboard(market, chart="png")
+
+
+def pricing_format(value: float) -> str:
+    from pm_toolkit import viz
+
+    return viz.format_inr(value)

@@ -1,22 +1,21 @@
 """The interactive wheel: sliders for the main knobs, and the run they produce.
 
 :func:`dashboard` redraws two inline SVG charts (:func:`svg_chart`) and a
-:class:`RunSummary` each time a slider is let go; ``chart="matplotlib"`` keeps the slower
+:class:`RunSummary` each time a slider is let go (the shared
+:mod:`pm_toolkit.viz_svg` charts); ``chart="matplotlib"`` keeps the slower
 matplotlib variant for the benchmark's comparison.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from html import escape
 
-import numpy as np
 import pandas as pd
 
 from pm_toolkit.flywheel._format import _html_table, _inr
 from pm_toolkit.flywheel.model import FlywheelParams, simulate
+from pm_toolkit.viz_svg import line_chart, nice_ticks
 
 
 @dataclass(frozen=True)
@@ -127,14 +126,8 @@ _DASH_DPI = 80
 
 
 def _nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
-    """About ``n`` round tick values covering [lo, hi] (1, 2, 2.5, 5 × a power of ten)."""
-    if not hi > lo:
-        hi = lo + 1.0
-    raw = (hi - lo) / n
-    mag = 10 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
-    first = math.floor(lo / step) * step
-    return [first + k * step for k in range(math.ceil((hi - first) / step) + 1)]
+    """About ``n`` round tick values covering [lo, hi]: :func:`pm_toolkit.viz_svg.nice_ticks`."""
+    return nice_ticks(lo, hi, n)
 
 
 def svg_chart(
@@ -144,83 +137,23 @@ def svg_chart(
     title: str,
     xlabel: str,
     ylabel: str,
-    fmt: Callable[[float], str] = lambda v: f"{v:,.0f}",
+    fmt: Callable[[float], str] | None = None,
     width: int = 440,
     height: int = 260,
 ) -> str:
     """A small line chart as inline SVG: ``series`` are ``(values, colour, label, dashed)``.
 
-    Drawing a few hundred points as SVG text takes well under a millisecond, where a matplotlib
-    redraw takes tens to hundreds (benchmarks/bench_flywheel.py), so the dashboard stays quick.
+    The course's shared :func:`pm_toolkit.viz_svg.line_chart` under the lesson's name; ``fmt``
+    formats the y ticks. Drawing a few hundred points as SVG text takes well under a
+    millisecond, where a matplotlib redraw takes tens to hundreds (benchmarks/bench_flywheel.py).
 
     >>> svg = svg_chart([0, 1, 2], [([1, 3, 2], "#0072B2", "demo", False)], title="Peak in week 1",
     ...                 xlabel="Week", ylabel="Orders")
     >>> svg.startswith("<svg") and "Peak in week 1" in svg
     True
     """
-    left, right, top, bottom = 62, 12, 40, 42
-    xs = np.asarray(x, dtype=float)
-    values = [np.asarray(v, dtype=float) for v, *_ in series]
-    lo = min(float(v.min()) for v in values)
-    hi = max(float(v.max()) for v in values)
-    lo = min(lo, 0.0) if lo >= 0 and lo < 0.5 * hi else lo
-    yt = _nice_ticks(lo, hi)
-    y0, y1 = yt[0], yt[-1]
-    x0, x1 = float(xs.min()), float(xs.max()) if xs.max() > xs.min() else float(xs.min()) + 1
-    pw, ph = width - left - right, height - top - bottom
-
-    def px(v: np.ndarray | float) -> np.ndarray | float:
-        return left + (np.asarray(v) - x0) / (x1 - x0) * pw
-
-    def py(v: np.ndarray | float) -> np.ndarray | float:
-        return top + ph - (np.asarray(v) - y0) / (y1 - y0) * ph
-
-    out = [
-        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
-        "role='img' style='font-family:sans-serif;font-size:11px;background:white'>",
-        f"<title>{escape(title)}</title>",
-        f"<text x='4' y='16' font-weight='bold' font-size='12'>{escape(title)}</text>",
-    ]
-    for t in yt:
-        y = float(py(t))
-        out.append(f"<line x1='{left}' x2='{left + pw}' y1='{y:.1f}' y2='{y:.1f}' stroke='#ddd'/>")
-        out.append(
-            f"<text x='{left - 4}' y='{y + 4:.1f}' text-anchor='end'>{escape(fmt(t))}</text>"
-        )
-    for t in _nice_ticks(x0, x1):
-        if x0 <= t <= x1:
-            xp = float(px(t))
-            out.append(
-                f"<text x='{xp:.1f}' y='{top + ph + 15}' text-anchor='middle'>{t:,.0f}</text>"
-            )
-    out.append(f"<line x1='{left}' x2='{left}' y1='{top}' y2='{top + ph}' stroke='#444'/>")
-    out.append(
-        f"<line x1='{left}' x2='{left + pw}' y1='{top + ph}' y2='{top + ph}' stroke='#444'/>"
-    )
-    out.append(
-        f"<text x='{left + pw / 2:.0f}' y='{height - 6}' text-anchor='middle'>"
-        f"{escape(xlabel)}</text>"
-    )
-    out.append(
-        f"<text transform='translate(12,{top + ph / 2:.0f}) rotate(-90)' "
-        f"text-anchor='middle'>{escape(ylabel)}</text>"
-    )
-    for k, (vals, (_, colour, label, dashed)) in enumerate(zip(values, series, strict=True)):
-        pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px(xs), py(vals), strict=True))
-        dash = " stroke-dasharray='5,4'" if dashed else ""
-        width_ = 1.2 if dashed else 2.2
-        out.append(
-            f"<polyline fill='none' stroke='{colour}' stroke-width='{width_}'{dash} "
-            f"points='{pts}'/>"
-        )
-        ly = top + 6 + 14 * k
-        out.append(
-            f"<line x1='{left + pw - 120}' x2='{left + pw - 100}' y1='{ly}' y2='{ly}' "
-            f"stroke='{colour}' stroke-width='{width_}'{dash}/>"
-        )
-        out.append(f"<text x='{left + pw - 96}' y='{ly + 4}'>{escape(label)}</text>")
-    out.append("</svg>")
-    return "".join(out)  # fmt: skip
+    return line_chart(x, series, title=title, xlabel=xlabel, ylabel=ylabel, yfmt=fmt,
+                      width=width, height=height)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from pm_toolkit.viz_svg import Series, line_chart
+
 from ._common import NOT_A_SALE, _require
 from .tables import session_table
 
@@ -83,39 +85,38 @@ class DashboardView:
             + cell("AOV", aov, f"₹{self.all_aov:,.0f}")
             + cell("revenue", f"₹{self.revenue:,.0f}")
             + "</tr></table>"
-            + _sparkline_svg(self.daily, self.all_conversion, self.first_day, self.last_day)
+            + _sparkline_svg(
+                self.daily, self.all_conversion, self.first_day, self.last_day, self.finding
+            )
             + "</div>"
         )
 
 
 def _sparkline_svg(
-    daily: Sequence[float], reference: float, first: str, last: str, w: int = 520, h: int = 110
+    daily: Sequence[float], reference: float, first: str, last: str, title: str = ""
 ) -> str:
-    """Daily conversion as an inline SVG line: cheap enough to redraw on every dashboard change."""
+    """Daily conversion against everyone's, as a shared inline SVG chart (cheap to redraw).
+
+    Days without a session are gaps in the line, not zeros; no day at all draws nothing.
+    """
     y = np.asarray(daily, dtype=float)
     if y.size == 0 or np.isnan(y).all():
         return ""
-    from pm_toolkit.viz import PALETTE  # the course's colour-blind-safe colours
+    from pm_toolkit.viz import PALETTE, format_pct
 
-    left, right, top, bottom = 46, 8, 8, 22
-    top_val = max(float(np.nanmax(y)), reference, 1e-9) * 1.1
-    xs = left + (w - left - right) * (np.arange(y.size) / max(y.size - 1, 1))
-    ys = top + (h - top - bottom) * (1 - np.nan_to_num(y, nan=0.0) / top_val)
-    points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys, strict=True))
-    ref_y = top + (h - top - bottom) * (1 - reference / top_val)
-    font = "font-size='10' fill='currentColor'"
-    return (
-        f"<svg width='{w}' height='{h}' role='img' "
-        "aria-label='Daily conversion rate of the chosen segment; dashed line: everyone'>"
-        f"<polyline fill='none' stroke='{PALETTE[0]}' stroke-width='1.6' points='{points}'/>"
-        f"<line x1='{left}' x2='{w - right}' y1='{ref_y:.1f}' y2='{ref_y:.1f}' "
-        f"stroke='{PALETTE[1]}' stroke-dasharray='4 3'/>"
-        f"<text x='2' y='{top + 8}' {font}>{top_val:.1%}</text>"
-        f"<text x='2' y='{h - bottom}' {font}>0%</text>"
-        f"<text x='{left}' y='{h - 6}' {font}>{html.escape(first)}</text>"
-        f"<text x='{w - right}' y='{h - 6}' text-anchor='end' {font}>{html.escape(last)}</text>"
-        f"<text x='{(left + w) // 2}' y='{h - 6}' text-anchor='middle' {font}>"
-        "daily conversion (%); dashed: everyone</text></svg>"
+    days = np.arange(1, y.size + 1)
+    return line_chart(
+        days,
+        [
+            Series(y, "this segment", PALETTE[0]),
+            Series(np.full(y.size, reference), "everyone", PALETTE[1], dashed=True),
+        ],
+        title=title or "Daily conversion rate",
+        xlabel=f"Day of the range (day 1 = {first}, day {y.size} = {last})",
+        ylabel="Conversion (%)",
+        yfmt=lambda v: format_pct(v, 0 if abs(v) >= 0.1 else 1),
+        width=520,
+        height=220,
     )
 
 
