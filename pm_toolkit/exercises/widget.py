@@ -95,6 +95,8 @@ class ExerciseWidget:
                 description=label,
                 tooltip="Type your answer, then press Enter or Check",
                 continuous_update=False,
+                style={"description_width": "initial"},  # show the whole label, never "Your answ…"
+                layout=w.Layout(width="28em"),
             )
             if unit:
                 box.description = f"{label} ({unit})"
@@ -105,6 +107,7 @@ class ExerciseWidget:
                 value="",
                 placeholder=_PLACEHOLDERS[style],
                 description=label,
+                style={"description_width": "initial"},
                 rows=4,
                 layout=w.Layout(width="90%"),
                 continuous_update=False,

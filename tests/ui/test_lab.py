@@ -74,7 +74,15 @@ def lab(tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
     port, token = _free_port(), secrets.token_hex(16)
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PM_TOOLKIT_HOME": str(home)}
+    # A user-settings folder that turns off JupyterLab's news prompt, which covers the page.
+    settings = home / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    env = {
+        **os.environ,
+        "PM_TOOLKIT_HOME": str(home),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "lab-settings"),
+    }
     env.pop("PM_TOOLKIT_STRICT", None)
     OUT.mkdir(exist_ok=True)
     log = (OUT / "jupyter-lab.log").open("w")
