@@ -16,26 +16,15 @@ Prints p50/p95 and ratios; never asserts.
 from __future__ import annotations
 
 import argparse
-import time
+import sys
 from collections import defaultdict
-from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-
-def timed(fn: Callable[[], object], repeats: int) -> tuple[list[float], object]:
-    samples, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = fn()
-        samples.append(time.perf_counter() - start)
-    return samples, result
-
-
-def p50_p95(samples: list[float]) -> tuple[float, float]:
-    arr = np.array(samples) * 1000
-    return float(np.percentile(arr, 50)), float(np.percentile(arr, 95))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import percentiles_ms, time_calls, timed
 
 
 def loop_window_metrics(events: pd.DataFrame, window: str) -> pd.DataFrame:
@@ -77,15 +66,15 @@ def main() -> None:
     n = len(events)
     print(f"scale={args.scale}: {n:,} raw events")
 
-    floor, _ = timed(lambda: events.copy(), args.repeats)
-    f50, _ = p50_p95(floor)
+    floor = time_calls(lambda: events.copy(), args.repeats)
+    f50, _ = percentiles_ms(floor)
     print(f"\nbaseline DataFrame.copy(): p50 {f50:.1f} ms")
     for name, fn in (
         ("clean_events (4 checks)", lambda: collection.clean_events(events, sessions=sessions)),
         ("tracking plan validate", lambda: collection.bazaar_tracking_plan().validate(events)),
     ):
-        samples, _ = timed(fn, args.repeats)
-        p50, p95 = p50_p95(samples)
+        samples = time_calls(fn, args.repeats)
+        p50, p95 = percentiles_ms(samples)
         print(
             f"{name:<26} p50 {p50:8.1f} ms  p95 {p95:8.1f} ms  "
             f"{n / (p50 / 1000):12,.0f} events/s  {p50 / f50:6.1f}× the copy"
@@ -100,8 +89,8 @@ def main() -> None:
         )
         live = table[table["sessions"] > 0].reset_index(drop=True)
         same = live[["sessions", "carts", "purchases"]].equals(loop.astype(live["sessions"].dtype))
-        v50, v95 = p50_p95(fast)
-        l50, _ = p50_p95(slow)
+        v50, v95 = percentiles_ms(fast)
+        l50, _ = percentiles_ms(slow)
         print(
             f"{window:>6}: groupby p50 {v50:7.1f} ms (p95 {v95:7.1f})  loop p50 {l50:8.1f} ms  "
             f"speed-up {l50 / v50:6.1f}×  same result: {same}"

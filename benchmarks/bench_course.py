@@ -13,21 +13,26 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import time_calls
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_notebook(nb: nbformat.NotebookNode, cwd: Path) -> float:
-    start = time.perf_counter()
-    NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
-    ).execute()
-    return time.perf_counter() - start
+    """Wall seconds to execute ``nb`` in a fresh kernel, kernel start-up included."""
+
+    def execute() -> None:
+        NotebookClient(
+            nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
+        ).execute()
+
+    return float(time_calls(execute, 1)[0])
 
 
 def main() -> None:
@@ -44,9 +49,7 @@ def main() -> None:
         os.environ["PM_TOOLKIT_HOME"] = home
         from pm_toolkit import data
 
-        t0 = time.perf_counter()
-        data.ensure(scale="small", progress=False)
-        data_s = time.perf_counter() - t0
+        data_s = float(time_calls(lambda: data.ensure(scale="small", progress=False), 1)[0])
         course = {}
         for path in paths:
             course[path.relative_to(ROOT).as_posix()] = run_notebook(

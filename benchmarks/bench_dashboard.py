@@ -19,7 +19,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import time
+import sys
+from pathlib import Path
 
 import matplotlib
 
@@ -29,6 +30,9 @@ import numpy as np
 import pandas as pd
 
 from pm_toolkit import data, metrics
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import Clock, meets_p95, print_vs_baseline
 
 
 def choices(dash, n: int, seed: int) -> list[dict]:
@@ -47,19 +51,18 @@ def choices(dash, n: int, seed: int) -> list[dict]:
 
 
 def time_dashboard(dash, steps: list[dict]) -> np.ndarray:
-    times = []
+    clock = Clock()
     # Outside a kernel the Output widget echoes to stdout; keep the benchmark's output readable.
     with contextlib.redirect_stdout(io.StringIO()):
         dash.redraw()  # first draw (warm-up), as when the cell runs
         for step in steps:
-            start = time.perf_counter()
-            dash.update(**step)
-            # In JupyterLab the result is shown as HTML (tiles + SVG trend): include building it.
-            html = getattr(dash.result, "_repr_html_", None)
-            if html is not None:
-                html()
-            times.append(time.perf_counter() - start)
-    return np.array(times)
+            with clock():
+                dash.update(**step)
+                # JupyterLab shows the result as HTML (tiles + SVG trend): building it is timed.
+                html = getattr(dash.result, "_repr_html_", None)
+                if html is not None:
+                    html()
+    return clock.wall
 
 
 def time_baseline(sessions: pd.DataFrame, orders: pd.DataFrame, steps: list[dict]) -> np.ndarray:
@@ -69,33 +72,22 @@ def time_baseline(sessions: pd.DataFrame, orders: pd.DataFrame, steps: list[dict
     first_day = sessions["start_ts"].dt.tz_localize(None).dt.normalize()
     pos = (first_day - first_day.min()).dt.days
     labels = {d: i for i, d in enumerate(pd.unique(day.iloc[np.argsort(pos.to_numpy())]))}
-    times = []
+    clock = Clock()
     for step in steps:
-        start = time.perf_counter()
-        state.update(step)
-        mask = pd.Series(True, index=sessions.index)
-        for col in ("device", "city_tier", "channel"):
-            if state[col] != "all":
-                mask &= sessions[col].astype("string").fillna("unknown") == state[col]
-        if state["dates"] is not None:
-            a, b = (labels[d] for d in state["dates"])
-            mask &= pos.between(a, b)
-        chosen = sessions[mask]
-        mine = orders[orders["session_id"].isin(chosen["session_id"])]
-        metrics.conversion_rate(chosen, mine)
-        metrics.average_order_value(mine)
-        times.append(time.perf_counter() - start)
-    return np.array(times)
-
-
-def report(name: str, t: np.ndarray, base: np.ndarray | None = None) -> None:
-    p50, p95 = np.percentile(t * 1000, [50, 95])
-    ratio = (
-        ""
-        if base is None
-        else f"   p95 ratio vs baseline: {p95 / np.percentile(base * 1000, 95):.2f}×"
-    )
-    print(f"{name:<38} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms{ratio}")
+        with clock():
+            state.update(step)
+            mask = pd.Series(True, index=sessions.index)
+            for col in ("device", "city_tier", "channel"):
+                if state[col] != "all":
+                    mask &= sessions[col].astype("string").fillna("unknown") == state[col]
+            if state["dates"] is not None:
+                a, b = (labels[d] for d in state["dates"])
+                mask &= pos.between(a, b)
+            chosen = sessions[mask]
+            mine = orders[orders["session_id"].isin(chosen["session_id"])]
+            metrics.conversion_rate(chosen, mine)
+            metrics.average_order_value(mine)
+    return clock.wall
 
 
 def main() -> None:
@@ -105,13 +97,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=None, help="dataset seed (default: learner's)")
     args = parser.parse_args()
 
-    t0 = time.perf_counter()
-    sessions = data.load("sessions", scale=args.scale, seed=args.seed)
-    orders = data.load("orders", scale=args.scale, seed=args.seed)
-    load_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    dash = metrics.metrics_dashboard(sessions, orders)
-    build_s = time.perf_counter() - t0
+    setup = Clock()
+    with setup():
+        sessions = data.load("sessions", scale=args.scale, seed=args.seed)
+        orders = data.load("orders", scale=args.scale, seed=args.seed)
+    with setup():
+        dash = metrics.metrics_dashboard(sessions, orders)
+    load_s, build_s = setup.wall
     steps = choices(dash, args.updates, seed=7)
     print(
         f"scale={args.scale}: {len(sessions):,} sessions, {len(orders):,} orders; "
@@ -123,11 +115,12 @@ def main() -> None:
     mpl = time_dashboard(
         metrics.metrics_dashboard(sessions, orders, chart="matplotlib"), steps[:50]
     )
-    report("baseline: pandas recompute per change", base)
-    report("dashboard (prepared arrays + SVG)", shipped, base)
-    report("dashboard with a matplotlib chart", mpl, base)
-    verdict = "meets" if np.percentile(shipped * 1000, 95) < 100 else "MISSES"
-    print(f"shipped dashboard {verdict} the 100 ms p95 target")
+    print_vs_baseline(
+        ("baseline: pandas recompute per change", base),
+        {"dashboard (prepared arrays + SVG)": shipped, "dashboard with a matplotlib chart": mpl},
+        width=38,
+    )
+    print(f"shipped dashboard {meets_p95(shipped)} the 100 ms p95 target")
 
 
 if __name__ == "__main__":

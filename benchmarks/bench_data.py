@@ -28,6 +28,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import Clock
+
 CLICKSTREAM = ("sessions", "events", "orders", "order_items", "support_contacts")
 
 
@@ -76,25 +79,24 @@ def raw_floor(cells: int, nbytes: int, folder: Path) -> tuple[float, float, floa
     and the CPU seconds of both together."""
     rng = np.random.default_rng(0)
     chunk = 10_000_000
-    cpu0 = time.process_time()
-    t = time.perf_counter()
-    left = cells
-    while left > 0:
-        rng.random(min(chunk, left))
-        left -= chunk
-    draw = time.perf_counter() - t
+    clock = Clock()
+    with clock():  # draw
+        left = cells
+        while left > 0:
+            rng.random(min(chunk, left))
+            left -= chunk
     # incompressible float64, no compression: file size ≈ 8 bytes per value
     n = max(nbytes // 8, 1)
-    t = time.perf_counter()
-    schema = pa.schema([("x", pa.float64())])
-    with pq.ParquetWriter(folder / "floor.parquet", schema, compression="none") as w:
-        left = n
-        while left > 0:
-            k = min(chunk, left)
-            w.write_table(pa.table({"x": rng.random(k)}))
-            left -= k
-    write = time.perf_counter() - t
-    return draw, write, time.process_time() - cpu0
+    with clock():  # write
+        schema = pa.schema([("x", pa.float64())])
+        with pq.ParquetWriter(folder / "floor.parquet", schema, compression="none") as w:
+            left = n
+            while left > 0:
+                k = min(chunk, left)
+                w.write_table(pa.table({"x": rng.random(k)}))
+                left -= k
+    draw, write = clock.wall
+    return float(draw), float(write), float(clock.cpu.sum())
 
 
 def faker_rows_per_s(n: int = 3000) -> float:
@@ -104,22 +106,23 @@ def faker_rows_per_s(n: int = 3000) -> float:
     fake = Faker("en_IN")
     fake.seed_instance(0)
     kinds = ["page_view", "search", "product_view", "add_to_cart", "begin_checkout", "purchase"]
-    t = time.process_time()  # CPU time, comparable with the generator's CPU time
+    clock = Clock()
     rows = []
-    for i in range(n):
-        rows.append(
-            {
-                "event_id": i,
-                "session_id": fake.pyint(1, 10**7),
-                "customer": fake.name(),
-                "city": fake.city(),
-                "ts": fake.date_time_between(start_date="-90d", end_date="now"),
-                "event_type": fake.random_element(kinds),
-                "product_id": fake.pyint(1, 10_000),
-                "price": fake.pyfloat(right_digits=2, min_value=49, max_value=9999),
-            }
-        )
-    return n / (time.process_time() - t)
+    with clock():
+        for i in range(n):
+            rows.append(
+                {
+                    "event_id": i,
+                    "session_id": fake.pyint(1, 10**7),
+                    "customer": fake.name(),
+                    "city": fake.city(),
+                    "ts": fake.date_time_between(start_date="-90d", end_date="now"),
+                    "event_type": fake.random_element(kinds),
+                    "product_id": fake.pyint(1, 10_000),
+                    "price": fake.pyfloat(right_digits=2, min_value=49, max_value=9999),
+                }
+            )
+    return n / clock.cpu[0]  # CPU time, comparable with the generator's CPU time
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,27 +17,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    arr = np.array(samples) * 1000
-    return float(np.percentile(arr, 50)), float(np.percentile(arr, 95))
-
-
-def time_calls(fn: Callable[[int], object], repeats: int) -> list[float]:
-    out = []
-    for i in range(repeats):
-        start = time.perf_counter()
-        fn(i)
-        out.append(time.perf_counter() - start)
-    return out
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import Clock, percentiles_ms, time_calls
 
 
 def data_exercises():
@@ -118,12 +105,13 @@ def main(argv: list[str] | None = None) -> int:
 
     ctx = LearnerContext(scale=args.scale)
     demo = {e.kind.kind_name: e for e in exercises_for("start_here")}
-    start = time.perf_counter()
-    heavy = data_exercises()
-    orders = ctx.load("orders")
+    clock = Clock()
+    with clock():
+        heavy = data_exercises()
+        orders = ctx.load("orders")
     print(
         f"learner {ctx.learner!r}, seed {ctx.seed}, scale {args.scale}: {len(orders):,} orders "
-        f"(loaded in {time.perf_counter() - start:.2f} s)"
+        f"(loaded in {clock.wall[0]:.2f} s)"
     )
 
     def wrong_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -178,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
                 b.submit(answer)  # what the click runs once the input is read
             assert widget.feedback.value  # rendered
 
-        p50, p95 = percentiles(time_calls(one, args.repeats))
+        p50, p95 = percentiles_ms(time_calls(one, args.repeats, indexed=True))
         flag = "ok" if p95 < 50 else "SLOW"
         print(f"{kind:14} {p50:8.2f} {p95:8.2f}  {flag}")
 
@@ -191,15 +179,15 @@ def main(argv: list[str] | None = None) -> int:
         "message": "m",
         "answer": "12",
     }
-    rec = percentiles(time_calls(lambda i: store.record(event), args.repeats))
+    rec = percentiles_ms(time_calls(lambda: store.record(event), args.repeats))
     path = Path(tempfile.mkdtemp(prefix="bench-append-")) / "plain.jsonl"
 
-    def append(i: int) -> None:
+    def append() -> None:
         with open(path, "a", encoding="utf-8") as fh:
             fh.write('{"action": "check"}\n')
 
-    app = percentiles(time_calls(append, args.repeats))
-    empty = percentiles(time_calls(lambda i: None, args.repeats))
+    app = percentiles_ms(time_calls(append, args.repeats))
+    empty = percentiles_ms(time_calls(lambda: None, args.repeats))
     print(f"{'what':28} {'p50 ms':>8} {'p95 ms':>8}")
     print(f"{'ProgressStore.record':28} {rec[0]:8.3f} {rec[1]:8.3f}")
     print(f"{'baseline: plain file append':28} {app[0]:8.3f} {app[1]:8.3f}")

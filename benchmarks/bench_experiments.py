@@ -23,8 +23,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import time
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import matplotlib
 
@@ -37,23 +38,20 @@ from statsmodels.stats.proportion import proportions_ztest
 from pm_toolkit import experiments as ex
 from pm_toolkit.experiments import charts, sequential
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import Clock, percentiles_ms, report_row, time_calls
+
 
 def timings(fn: Callable[[], object], repeats: int) -> np.ndarray:
-    fn()  # warm-up: imports, caches of numpy/scipy
-    out = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return np.array(out)
+    return time_calls(fn, repeats, warmup=1)  # warm-up: imports, caches of numpy/scipy
 
 
 def row(name: str, t: np.ndarray, base: np.ndarray | None = None, scale: float = 1.0) -> None:
-    p50, p95 = np.percentile(t, 50) * 1e3, np.percentile(t, 95) * 1e3
-    text = f"{name:<58} p50 {p50:9.1f} ms   p95 {p95:9.1f} ms"
+    """p50/p95 of ``t``; with ``base``, its p50 (× ``scale``) and how many times faster ``t`` is."""
+    text = report_row(name, t, width=58)
     if base is not None:
-        text += f"   baseline p50 {np.median(base) * scale * 1e3:9.1f} ms"
-        text += f"   ×{np.median(base) * scale / np.median(t):7.1f} faster"
+        b50 = percentiles_ms(base)[0] * scale
+        text += f"   baseline p50 {b50:9.1f} ms   ×{b50 / percentiles_ms(t)[0]:7.1f} faster"
     print(text)
 
 
@@ -76,11 +74,9 @@ def mvn_crossing(z: tuple[float, ...]) -> float:
     k = np.arange(1, len(z) + 1)
     corr = np.sqrt(np.minimum.outer(k, k) / np.maximum.outer(k, k))
     zz = np.asarray(z)
-    mvn = stats.multivariate_normal(mean=np.zeros(len(z)), cov=corr)
-    try:
-        return 1 - mvn.cdf(zz, lower_limit=-zz, rng=np.random.default_rng(0))
-    except TypeError:  # scipy < 1.15 calls the generator random_state
-        return 1 - mvn.cdf(zz, lower_limit=-zz, random_state=np.random.default_rng(0))
+    # `seed` in the constructor works on every supported scipy; the cdf() keyword was renamed.
+    mvn = stats.multivariate_normal(mean=np.zeros(len(z)), cov=corr, seed=0)
+    return 1 - mvn.cdf(zz, lower_limit=-zz)
 
 
 def main() -> None:
@@ -100,12 +96,11 @@ def main() -> None:
     with contextlib.redirect_stdout(io.StringIO()):
         dash.redraw()
         moves = [1, 5, 10, 20, 3, 8, 15, 2]
-        t = []
+        clock = Clock()
         for looks in moves * max(1, r // 4):
-            start = time.perf_counter()
-            dash.update(looks=looks)
-            t.append(time.perf_counter() - start)
-    row("peeking dashboard update (simulate + plot), 1–20 looks", np.array(t))
+            with clock():
+                dash.update(looks=looks)
+    row("peeking dashboard update (simulate + plot), 1–20 looks", clock.wall)
 
     def boundaries(looks: int) -> Callable[[], object]:
         def run() -> object:

@@ -21,8 +21,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import time
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import matplotlib
 
@@ -32,6 +33,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from pm_toolkit import flywheel as fw
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import Clock, meets_p95, print_vs_baseline
 
 
 def moves(n: int, seed: int = 7) -> list[dict]:
@@ -50,17 +54,16 @@ def moves(n: int, seed: int = 7) -> list[dict]:
 
 
 def time_dashboard(dash, steps: list[dict]) -> np.ndarray:
-    times = []
+    clock = Clock()
     # Outside a kernel the Output widget echoes to stdout; keep the benchmark's output readable.
     with contextlib.redirect_stdout(io.StringIO()):
         dash.redraw()  # the first draw, as when the cell runs (warm-up)
         dash.result._repr_html_()
         for step in steps:
-            start = time.perf_counter()
-            dash.update(**step)
-            dash.result._repr_html_()  # what the notebook front end is sent
-            times.append(time.perf_counter() - start)
-    return np.array(times)
+            with clock():
+                dash.update(**step)
+                dash.result._repr_html_()  # what the notebook front end is sent
+    return clock.wall
 
 
 def time_baseline(steps: list[dict], weeks: int) -> np.ndarray:
@@ -68,42 +71,30 @@ def time_baseline(steps: list[dict], weeks: int) -> np.ndarray:
     base = fw.FlywheelParams()
     default = fw.simulate(base, weeks)
     state: dict = {}
-    times = []
+    clock = Clock()
     show = plt.show
     plt.show = lambda *a, **k: None  # fw.plot_run ends with plt.show(); the PNG is made below
     try:
         for step in steps:
-            start = time.perf_counter()
-            state.update(step)
-            frame = fw.simulate(replace(base, **state), weeks)
-            fw.plot_run(frame, default)
-            for num in plt.get_fignums():
-                plt.figure(num).savefig(io.BytesIO(), format="png")
-            plt.close("all")
-            times.append(time.perf_counter() - start)
+            with clock():
+                state.update(step)
+                frame = fw.simulate(replace(base, **state), weeks)
+                fw.plot_run(frame, default)
+                for num in plt.get_fignums():
+                    plt.figure(num).savefig(io.BytesIO(), format="png")
+                plt.close("all")
     finally:
         plt.show = show
-    return np.array(times)
+    return clock.wall
 
 
 def time_simulation(steps: list[dict], weeks: int) -> np.ndarray:
-    base, state, times = fw.FlywheelParams(), {}, []
+    base, state, clock = fw.FlywheelParams(), {}, Clock()
     for step in steps:
-        start = time.perf_counter()
-        state.update(step)
-        fw.simulate(replace(base, **state), weeks)
-        times.append(time.perf_counter() - start)
-    return np.array(times)
-
-
-def report(name: str, t: np.ndarray, base: np.ndarray | None = None) -> None:
-    p50, p95 = np.percentile(t * 1000, [50, 95])
-    ratio = (
-        ""
-        if base is None
-        else f"   p95 ratio vs baseline: {p95 / np.percentile(base * 1000, 95):.2f}×"
-    )
-    print(f"{name:<44} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms{ratio}")
+        with clock():
+            state.update(step)
+            fw.simulate(replace(base, **state), weeks)
+    return clock.wall
 
 
 def main() -> None:
@@ -119,12 +110,13 @@ def main() -> None:
     shipped = time_dashboard(fw.dashboard(periods=args.weeks), steps)
     mpl = time_dashboard(fw.dashboard(periods=args.weeks, chart="matplotlib"), few)
     sim = time_simulation(steps, args.weeks)
-    report("baseline: new matplotlib figure per move", base)
-    report("dashboard as shipped (SVG)", shipped, base)
-    report("dashboard, matplotlib figure in place", mpl, base)
-    report("simulation alone", sim, base)
-    verdict = "meets" if np.percentile(shipped * 1000, 95) < 100 else "MISSES"
-    print(f"shipped dashboard {verdict} the 100 ms p95 target")
+    rows = {
+        "dashboard as shipped (SVG)": shipped,
+        "dashboard, matplotlib figure in place": mpl,
+        "simulation alone": sim,
+    }
+    print_vs_baseline(("baseline: new matplotlib figure per move", base), rows, width=44)
+    print(f"shipped dashboard {meets_p95(shipped)} the 100 ms p95 target")
 
 
 if __name__ == "__main__":

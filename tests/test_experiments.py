@@ -308,11 +308,10 @@ def _mvn_crossing(z_bounds):
     k = np.arange(1, len(z_bounds) + 1)
     corr = np.sqrt(np.minimum.outer(k, k) / np.maximum.outer(k, k))
     z = np.asarray(z_bounds)
-    mvn = stats.multivariate_normal(mean=np.zeros(len(k)), cov=corr)
-    try:
-        return 1 - mvn.cdf(z, lower_limit=-z, rng=np.random.default_rng(0))
-    except TypeError:  # scipy < 1.15 calls the generator random_state
-        return 1 - mvn.cdf(z, lower_limit=-z, random_state=np.random.default_rng(0))
+    # Seed the frozen distribution itself: the cdf() keyword for it was renamed across scipy
+    # versions (random_state → rng), the constructor's `seed` works on every supported one.
+    mvn = stats.multivariate_normal(mean=np.zeros(len(k)), cov=corr, seed=0)
+    return 1 - mvn.cdf(z, lower_limit=-z)
 
 
 @pytest.mark.parametrize("looks", [2, 3, 5])
