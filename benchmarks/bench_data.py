@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import Clock
 
-CLICKSTREAM = ("sessions", "events", "orders", "order_items", "support_contacts")
+from pm_toolkit.data.scales import PARTITIONED as CLICKSTREAM  # the day-partitioned tables
 
 
 def cpu_seconds() -> float:

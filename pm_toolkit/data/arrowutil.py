@@ -18,17 +18,14 @@ from pm_toolkit.data.scales import TZ
 TS_TYPE = pa.timestamp("ms", tz=TZ)
 
 
-def decode(codes: np.ndarray, vocab: Sequence[str], mask: np.ndarray | None = None) -> pa.Array:
-    """Turn integer codes into a string array by an Arrow ``take`` (no Python loop)."""
-    arr = pa.array(list(vocab), type=pa.string()).take(pa.array(np.asarray(codes, dtype=np.int32)))
-    if mask is not None:
-        arr = pa.compute.if_else(pa.array(mask), pa.scalar(None, pa.string()), arr)
-    return arr
-
-
 @lru_cache(maxsize=64)
 def _vocab(vocab: tuple[str, ...]) -> pa.Array:
     return pa.array(list(vocab), type=pa.string())
+
+
+def decode(codes: np.ndarray, vocab: Sequence[str]) -> pa.Array:
+    """Turn integer codes into a string array by an Arrow ``take`` (no Python loop)."""
+    return _vocab(tuple(vocab)).take(pa.array(np.asarray(codes, dtype=np.int32)))
 
 
 def categorical(codes: np.ndarray, vocab: Sequence[str]) -> pa.DictionaryArray:
@@ -158,15 +155,21 @@ def _validity(mask: np.ndarray) -> tuple[pa.Buffer | None, int]:
     return pa.py_buffer(np.packbits(~mask, bitorder="little")), nulls
 
 
-def nullable_int(x: np.ndarray, mask: np.ndarray) -> pa.Array:
-    """int64 array with nulls where ``mask`` is True."""
-    data = np.ascontiguousarray(x, dtype=np.int64)
+def _nullable(x: np.ndarray, mask: np.ndarray, dtype: type, arrow_type: pa.DataType) -> pa.Array:
+    data = np.ascontiguousarray(x, dtype=dtype)
     bitmap, nulls = _validity(mask)
-    return pa.Array.from_buffers(pa.int64(), len(data), [bitmap, pa.py_buffer(data)], nulls)
+    return pa.Array.from_buffers(arrow_type, len(data), [bitmap, pa.py_buffer(data)], nulls)
+
+
+def nullable_int(x: np.ndarray, mask: np.ndarray) -> pa.Array:
+    """int64 array with nulls where ``mask`` is True.
+
+    >>> nullable_int(np.array([4, -1]), np.array([False, True])).to_pylist()
+    [4, None]
+    """
+    return _nullable(x, mask, np.int64, pa.int64())
 
 
 def nullable_float(x: np.ndarray, mask: np.ndarray) -> pa.Array:
     """float64 array with nulls where ``mask`` is True."""
-    data = np.ascontiguousarray(x, dtype=np.float64)
-    bitmap, nulls = _validity(mask)
-    return pa.Array.from_buffers(pa.float64(), len(data), [bitmap, pa.py_buffer(data)], nulls)
+    return _nullable(x, mask, np.float64, pa.float64())

@@ -22,17 +22,21 @@ def _error(msg: str):
 
 
 def _scale(value: str) -> str:
-    from pm_toolkit.data.scales import SCALES
+    from pm_toolkit.data.scales import get_scale
 
-    if value not in SCALES:
-        raise _error(f"unknown scale {value!r}; use one of: {', '.join(SCALES)}")
-    return value
+    try:
+        return get_scale(value).name
+    except ValueError as exc:
+        raise _error(str(exc)) from None
 
 
 def _seed(value: int | None) -> int | None:
-    if value is not None and value < 0:
-        raise _error(f"seed must be a whole number >= 0; got {value}")
-    return value
+    from pm_toolkit.data.scales import check_seed
+
+    try:
+        return None if value is None else check_seed(value)
+    except ValueError as exc:
+        raise _error(str(exc)) from None
 
 
 def register(subparsers) -> None:

@@ -217,9 +217,6 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     # ~0.1 ms, too much per column for 90 small days); the support table has its own stream.
     g = stream(w.seed, "clickstream", day, block)
 
-    def rng() -> np.random.Generator:
-        return g
-
     month = date_of(day).month
     festive = _festive(day)
     cu, pr = w.customers, w.products
@@ -230,36 +227,36 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     # customers signed up by today are a prefix of the id range: a prefix of the cumsum
     cum = w.activity_cum_festive if festive else w.activity_cum
     guide = w.activity_guide_festive if festive else w.activity_guide
-    cust = cum_choice(cum[:n_elig], rng().random(n), guide)
+    cust = cum_choice(cum[:n_elig], g.random(n), guide)
     seg = cu["segment"][cust].astype(np.int64)
 
-    hour = cum_choice(np.cumsum(C.HOUR_PROFILE), rng().random(n))
-    start = day_start_ms(day) + hour * 3_600_000 + rng().integers(0, 3_600_000, n)
+    hour = cum_choice(np.cumsum(C.HOUR_PROFILE), g.random(n))
+    start = day_start_ms(day) + hour * 3_600_000 + g.integers(0, 3_600_000, n)
 
-    sticky = rng().random(n) < DEVICE_STICKINESS
-    month_dev = cum_choice(np.cumsum(MONTH_DEVICE_MIX[month]), rng().random(n))
+    sticky = g.random(n) < DEVICE_STICKINESS
+    month_dev = cum_choice(np.cumsum(MONTH_DEVICE_MIX[month]), g.random(n))
     device = np.where(sticky, cu["device"][cust], month_dev).astype(np.int64)
-    channel = cum_choice(np.cumsum(C.SESSION_CHANNEL_SHARES), rng().random(n))
-    landing = cum_choice(np.cumsum(C.LANDING_SHARES), rng().random(n))
+    channel = cum_choice(np.cumsum(C.SESSION_CHANNEL_SHARES), g.random(n))
+    landing = cum_choice(np.cumsum(C.LANDING_SHARES), g.random(n))
     med = np.array([C.LOAD_MEDIAN_S[d] for d in C.DEVICES])[device]
-    load_s = med * np.exp(C.LOAD_SIGMA * rng().standard_normal(n))
+    load_s = med * np.exp(C.LOAD_SIGMA * g.standard_normal(n))
     load_ms = np.maximum(np.round(load_s * 1000), 120).astype(np.int32)
     load_s = load_ms / 1000.0
-    promo = cum_choice(np.cumsum(C.PROMOTION_SHARES), rng().random(n))
+    promo = cum_choice(np.cumsum(C.PROMOTION_SHARES), g.random(n))
 
     # ---------------- funnel
     b0 = np.array([BOUNCE_BASE[d] for d in C.DEVICES])[device]
     bounce_p = np.minimum(b0 * np.exp(BOUNCE_LOAD_SLOPE * (load_s - 1.0)), 0.95)
-    bounced = rng().random(n) < bounce_p
-    searched = ~bounced & (rng().random(n) < SEARCH_P)
-    views = np.where(bounced, 0, np.minimum(rng().geometric(VIEWS_GEOMETRIC_P, n), 60))
+    bounced = g.random(n) < bounce_p
+    searched = ~bounced & (g.random(n) < SEARCH_P)
+    views = np.where(bounced, 0, np.minimum(g.geometric(VIEWS_GEOMETRIC_P, n), 60))
 
     # Intended category: base intent × segment affinity × emerging trend.
     intent = np.asarray(C.CATEGORY_INTENT, dtype=float).copy()
     intent[C.CATEGORIES.index(C.EMERGING_CATEGORY)] *= emerging_trend(day)
     seg_cat = C.SEGMENT_AFFINITY * intent  # (segments, categories)
     seg_cum = np.cumsum(seg_cat, axis=1)
-    u = rng().random(n)
+    u = g.random(n)
     sess_cat = np.empty(n, dtype=np.int64)
     for s in range(len(C.SEGMENTS)):
         m = seg == s
@@ -269,17 +266,17 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     v_sess = np.repeat(np.arange(n), views)
     v_first = np.concatenate([[0], np.cumsum(views)[:-1]])
     v_j = np.arange(nv) - np.repeat(v_first, views)
-    stick = rng().random(nv) < INTENT_STICKINESS
-    other_cat = cum_choice(np.cumsum(intent), rng().random(nv))
+    stick = g.random(nv) < INTENT_STICKINESS
+    other_cat = cum_choice(np.cumsum(intent), g.random(nv))
     v_cat = np.where(stick, sess_cat[v_sess], other_cat)
-    v_prod = _pick_products(w, v_cat, rng().random(nv))
+    v_prod = _pick_products(w, v_cat, g.random(nv))
     q = (
         np.array([CART_Q[d] for d in C.DEVICES])[device[v_sess]]
         * pr["cart_factor"][v_prod]
         * MONTH_CART_FACTOR[month]
         * cu["propensity"][cust][v_sess]
     )
-    v_cart = rng().random(nv) < q
+    v_cart = g.random(nv) < q
 
     c_idx = np.flatnonzero(v_cart)  # carts, ordered by session then view
     c_sess = v_sess[c_idx]
@@ -288,10 +285,10 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     # remove_from_cart drops the last carted item (a cart emptied this way never checks out)
     is_last = np.ones(len(c_idx), dtype=bool)
     is_last[:-1] = c_sess[1:] != c_sess[:-1]
-    removed_sess = has_cart & (rng().random(n) < REMOVE_P)
+    removed_sess = has_cart & (g.random(n) < REMOVE_P)
     c_removed = is_last & removed_sess[c_sess]
     remaining = n_cart - removed_sess.astype(int)
-    checkout = (remaining > 0) & (rng().random(n) < CHECKOUT_P)
+    checkout = (remaining > 0) & (g.random(n) < CHECKOUT_P)
     k = LOAD_SCENARIOS[LOAD_SCENARIO]
     lift = np.zeros(n)
     for p_i, name in enumerate(C.PROMOTIONS):
@@ -299,7 +296,7 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
             m = promo == p_i
             lift[m] = np.asarray(C.PROMOTION_LIFT[name])[seg[m]]
     p_buy = PURCHASE_P * np.exp(-k * (load_s - LOAD_T0_S)) * (1 + lift)
-    purchased = checkout & (rng().random(n) < np.minimum(p_buy, 0.98))
+    purchased = checkout & (g.random(n) < np.minimum(p_buy, 0.98))
 
     # ---------------- orders and items
     buy_sess = np.flatnonzero(purchased)
@@ -315,7 +312,7 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     it_sess = ukey // (len(pr["list_price"]) + 1)
     it_prod = ukey % (len(pr["list_price"]) + 1)
     is_grocery = pr["category"][it_prod] == C.CATEGORIES.index("grocery")
-    extra = rng().geometric(np.where(is_grocery, 0.5, 0.88)) - 1
+    extra = g.geometric(np.where(is_grocery, 0.5, 0.88)) - 1
     qty = (it_count + extra).astype(np.int32)
     unit_price = pr["list_price"][it_prod]
     line = qty * unit_price
@@ -335,9 +332,9 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     gross = money(gross)
     net = money(gross - o_disc)
 
-    pay = cum_choice(np.cumsum(C.PAYMENT_SHARES), rng().random(n_orders))
+    pay = cum_choice(np.cumsum(C.PAYMENT_SHARES), g.random(n_orders))
     cod = pay == C.PAYMENT_METHODS.index("cod")
-    r = rng().random(n_orders)
+    r = g.random(n_orders)
     p_cancel = np.where(cod, C.CANCEL_P["cod"], C.CANCEL_P["prepaid"])
     p_rto = np.where(cod, C.RTO_P["cod"], C.RTO_P["prepaid"])
     ret_factor = np.bincount(
@@ -352,9 +349,9 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
 
     # ---------------- bots (planted dirt)
     nb = max(1, round(n * BOT_SHARE)) if n >= 20 else 1
-    b_events = rng().integers(BOT_EVENTS[0], BOT_EVENTS[1] + 1, nb)
-    b_start = day_start_ms(day) + rng().integers(0, 86_400_000 - 200_000, nb)
-    b_prod_u = rng().random(int(b_events.sum()))
+    b_events = g.integers(BOT_EVENTS[0], BOT_EVENTS[1] + 1, nb)
+    b_start = day_start_ms(day) + g.integers(0, 86_400_000 - 200_000, nb)
+    b_prod_u = g.random(int(b_events.sum()))
 
     # ---------------- session ids in start order (humans and bots together)
     all_start = np.concatenate([start, b_start])
@@ -409,7 +406,7 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     first = np.ones(ne, dtype=bool)
     first[1:] = es[1:] != es[:-1]
     is_bot_e = es >= n
-    gap = rng().exponential(EVENT_GAP_MEAN_MS, ne).astype(np.int64) + 500
+    gap = g.exponential(EVENT_GAP_MEAN_MS, ne).astype(np.int64) + 500
     gap[is_bot_e] = BOT_GAP_MS
     gap[first] = 0
     cs = np.cumsum(gap)
@@ -423,7 +420,7 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     e_cust = np.where(is_bot_e, -1, cust[np.minimum(es, n - 1)] + 1)
 
     # duplicates: retried add_to_cart logged twice (same session, product and timestamp)
-    dup = (et == CART) & (rng().random(ne) < DUP_CART_P)
+    dup = (et == CART) & (g.random(ne) < DUP_CART_P)
     rep = np.where(dup, 2, 1)
     es, et, ep, e_ts, e_order, price, e_cust = (
         np.repeat(a, rep) for a in (es, et, ep, e_ts, e_order, price, e_cust)
@@ -431,12 +428,12 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     ne2 = len(es)
     is_bot_e = es >= n
     # missing customer ids on a few human events
-    miss = ~is_bot_e & (rng().random(ne2) < MISSING_CUSTOMER_P)
+    miss = ~is_bot_e & (g.random(ne2) < MISSING_CUSTOMER_P)
     e_cust = np.where(miss, -1, e_cust)
     # late arrival: most events land within seconds, a few hours or days late
-    r = rng().random(ne2)
-    lag = np.round(rng().lognormal(np.log(3000), 1.0, ne2)).astype(np.int64)
-    late_u = rng().random(ne2)
+    r = g.random(ne2)
+    lag = np.round(g.lognormal(np.log(3000), 1.0, ne2)).astype(np.int64)
+    late_u = g.random(ne2)
     lag = np.where(r < LATE_HOUR_P, 3_600_000 + (late_u * (3 * 86_400_000 - 3_600_000)), lag)
     lag = np.where(r < LATE_3D_P, 3 * 86_400_000 + 60_000 + late_u * 7 * 86_400_000, lag).astype(
         np.int64
@@ -513,7 +510,6 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     )
 
     support = _support(
-        w,
         id_base(day, block, "contact"),
         lambda: stream(w.seed, "support_contacts", day, block),
         oid,
@@ -570,12 +566,19 @@ def init_worker(world: World, folder=None, fmt: str = "parquet") -> None:
     _WORKER.update(world=world, folder=folder, fmt=fmt)
 
 
+def make_part(w: World, key: tuple[int, int], folder=None, fmt: str = "parquet") -> DayPart:
+    """Make one (day, block); with ``folder`` set, write it there and keep only its counts.
+
+    >>> make_part(World.build(1, "tiny"), (0, 0)).tables["sessions"].num_rows > 0
+    True
+    """
+    part = make_day(w, *key)
+    return part.write(folder, fmt) if folder is not None else part
+
+
 def day_in_worker(key: tuple[int, int]) -> DayPart:
-    """Make one (day, block); when a folder is set, write it there so only counts travel back."""
-    part = make_day(_WORKER["world"], *key)
-    if _WORKER["folder"] is not None:
-        part.write(_WORKER["folder"], _WORKER["fmt"])
-    return part
+    """Process-pool task: :func:`make_part` with the world and folder from :func:`init_worker`."""
+    return make_part(_WORKER["world"], key, _WORKER["folder"], _WORKER["fmt"])
 
 
 #: P(contact) by order status and the reasons' mix [A].
@@ -588,25 +591,28 @@ SUPPORT_BY_STATUS = {
 PRICE_QUERY_P = 0.002  # of sessions: a pre-purchase price question, not tied to an order
 
 
-def _support(w, base, rng, oid, o_cust, o_ts, status, s_cust, s_start) -> pa.Table:
+def _support(base, rng, oid, o_cust, o_ts, status, s_cust, s_start) -> pa.Table:
+    # One generator for every draw: ``rng()`` restarts the keyed stream, so drawing the reason
+    # from a fresh ``rng()`` would repeat the numbers that decided whether a contact happens.
+    g = rng()
     n_o = len(oid)
-    u = rng().random(n_o)
+    u = g.random(n_o)
     p = np.array([SUPPORT_BY_STATUS[s][0] for s in range(4)])[status]
     has = u < p
-    reason_u = rng().random(n_o)
+    reason_u = g.random(n_o)
     reason = np.zeros(n_o, dtype=np.int64)
     for s in range(4):
         m = status == s
         reason[m] = cum_choice(np.cumsum(SUPPORT_BY_STATUS[s][1]), reason_u[m])
-    delay = rng().exponential(2 * 86_400_000, n_o).astype(np.int64) + 600_000
+    delay = g.exponential(2 * 86_400_000, n_o).astype(np.int64) + 600_000
     # price queries from browsing sessions
-    pq = rng().random(len(s_cust)) < PRICE_QUERY_P
-    pq_delay = rng().integers(60_000, 3_600_000, int(pq.sum()))
+    pq = g.random(len(s_cust)) < PRICE_QUERY_P
+    pq_delay = g.integers(60_000, 3_600_000, int(pq.sum()))
     c_order = np.concatenate([oid[has], np.full(int(pq.sum()), -1)])
     c_cust = np.concatenate([o_cust[has], s_cust[pq]]).astype(np.int64)
     c_ts = np.concatenate([o_ts[has] + delay[has], s_start[pq] + pq_delay])
     c_reason = np.concatenate([reason[has], np.full(int(pq.sum()), 4)])
-    ch = cum_choice(np.cumsum(C.SUPPORT_CHANNEL_SHARES), rng().random(len(c_ts)))
+    ch = cum_choice(np.cumsum(C.SUPPORT_CHANNEL_SHARES), g.random(len(c_ts)))
     srt = np.argsort(c_ts, kind="stable")
     return pa.table(
         {

@@ -218,9 +218,8 @@ def assignment_parts(seed: int, scale: str, truth: dict):
         pre_revenue = money(pre_orders * aov_i * np.exp(VALUE_SD * pre_value_e))
         load = PAGE_LOAD_MEDIAN_MS * np.exp(0.35 * rng().standard_normal(n))
         load = np.round(load + np.where(treat, d.page_load_delta_ms, 0.0)).astype(np.int32)
-        p_ret = np.where(
-            treat & (d.return_p_treatment is not None), d.return_p_treatment or RETURN_P, RETURN_P
-        )
+        return_p_treatment = d.return_p_treatment or RETURN_P
+        p_ret = np.where(treat, return_p_treatment, RETURN_P)
         returned = converted & (rng().random(n) < p_ret)
 
         keep = np.ones(n, dtype=bool)
@@ -262,7 +261,7 @@ def assignment_parts(seed: int, scale: str, truth: dict):
             "orders_per_converter_lift": d.orders_lift,
             "order_value_lift": d.order_value_lift,
             "page_load_delta_ms": d.page_load_delta_ms,
-            "return_p": {"control": RETURN_P, "treatment": d.return_p_treatment or RETURN_P},
+            "return_p": {"control": RETURN_P, "treatment": return_p_treatment},
             "planned_split": d.planned_split,
             "assignment": "bernoulli coin flip per customer (binomial split around the plan)",
             "pre_period": {

@@ -35,7 +35,7 @@ from pm_toolkit.data.clickstream import (
     World,
     day_in_worker,
     init_worker,
-    make_day,
+    make_part,
     partitions,
     planted,
 )
@@ -52,19 +52,13 @@ from pm_toolkit.data.scales import (
     get_scale,
 )
 
-PARQUET_OPTS = {"compression": "zstd", "row_group_size": 1_000_000}
-
-
-_write = write_table
-
 
 def _days(world: World, workers: int, folder: Path | None, fmt: str) -> Iterator[DayPart]:
     """Partitions in (day, block) order. With ``folder`` set, each is written as it is made."""
     keys = partitions(world.scale)
     if workers <= 1:
         for key in keys:
-            part = make_day(world, *key)
-            yield part.write(folder, fmt) if folder is not None else part
+            yield make_part(world, key, folder, fmt)
         return
     # spawn, not fork: forking a process that already runs Arrow threads can deadlock.
     # Workers import only clickstream (numpy + pyarrow), which keeps spawning cheap, and
@@ -134,15 +128,24 @@ def _generate_into(tmp, seed, scale, fmt, ext, workers, progress, on_step) -> di
     sc = get_scale(scale)
     files: dict[str, dict] = {}
 
-    def record(name: str, table_or_schema, rows: int, path: Path) -> None:
-        schema = (
-            table_or_schema if isinstance(table_or_schema, pa.Schema) else table_or_schema.schema
-        )
+    def record(name: str, schema: pa.Schema, rows: int, path: Path) -> None:
         files[name] = {
             "rows": int(rows),
             "path": _rel(path, tmp),
             "columns": {f.name: str(plain_type(f.type)) for f in schema},
         }
+
+    def emit(name: str, table: pa.Table) -> None:
+        path = tmp / f"{name}.{ext}"
+        write_table(table, path, fmt)
+        record(name, table.schema, table.num_rows, path)
+
+    def emit_parts(name: str, parts: Iterator[pa.Table]) -> None:
+        path = tmp / f"{name}.{ext}"
+        with TableSink(path, fmt) as sink:
+            for tab in parts:
+                sink.write(tab)
+        record(name, sink.schema, sink.rows, path)
 
     bar = tqdm(
         total=len(partitions(scale)) + 6,
@@ -155,64 +158,50 @@ def _generate_into(tmp, seed, scale, fmt, ext, workers, progress, on_step) -> di
         step = on_step or (lambda s: None)
         step("customers")
         cust, _ = make_customers(seed, scale)
-        _write(cust, tmp / f"customers.{ext}", fmt)
-        record("customers", cust, cust.num_rows, tmp / f"customers.{ext}")
+        emit("customers", cust)
         prod, _ = make_products(seed, scale)
-        _write(prod, tmp / f"products.{ext}", fmt)
-        record("products", prod, prod.num_rows, tmp / f"products.{ext}")
+        emit("products", prod)
         bar.update(1)
 
         step("clickstream")
         world = World.build(seed, scale)
         stats: Counter = Counter()
-        rows: Counter = Counter()
+        rows: Counter = Counter()  # folder layout: parts are on disk, only counts come back
         schemas: dict[str, pa.Schema] = {}
         buffers: dict[str, list[pa.Table]] = {t: [] for t in PARTITIONED}
-        if sc.layout == "folder":
+        streamed = sc.layout == "folder"
+        if streamed:
             for t in PARTITIONED:
                 (tmp / t).mkdir()
-        streamed = tmp if sc.layout == "folder" else None
-        for part in _days(world, workers, streamed, fmt):
+        for part in _days(world, workers, tmp if streamed else None, fmt):
             stats.update(part.stats)
             for t, tab in part.tables.items():  # in memory only for the one-file layout
                 buffers[t].append(tab)
-                part.rows[t], part.schemas[t] = tab.num_rows, tab.schema
-            rows.update(Counter(part.rows))
+            rows.update(part.rows)
             schemas.update(part.schemas)
             del part
             bar.update(1)
         for t in PARTITIONED:
-            if sc.layout == "folder":
+            if streamed:
                 record(t, schemas[t], rows[t], tmp / t)
             else:
-                tab = pa.concat_tables(buffers.pop(t))
-                _write(tab, tmp / f"{t}.{ext}", fmt)
-                record(t, tab, tab.num_rows, tmp / f"{t}.{ext}")
+                emit(t, pa.concat_tables(buffers.pop(t)))
         bar.update(1)
 
         step("experiments")
-        reg = registry()
-        _write(reg, tmp / f"experiments.{ext}", fmt)
-        record("experiments", reg, reg.num_rows, tmp / f"experiments.{ext}")
+        emit("experiments", registry())
         exp_truth: dict = {}
-        with TableSink(tmp / f"assignments.{ext}", fmt) as sink:
-            for tab in assignment_parts(seed, scale, exp_truth):
-                sink.write(tab)
-        record("assignments", sink.schema, sink.rows, tmp / f"assignments.{ext}")
+        emit_parts("assignments", assignment_parts(seed, scale, exp_truth))
         bar.update(1)
 
         step("pricing_panel")
         panel, price_truth = make_pricing_panel(seed, scale)
-        _write(panel, tmp / f"pricing_panel.{ext}", fmt)
-        record("pricing_panel", panel, panel.num_rows, tmp / f"pricing_panel.{ext}")
+        emit("pricing_panel", panel)
         bar.update(1)
 
         step("inventory")
         inv_truth: dict = {}
-        with TableSink(tmp / f"inventory.{ext}", fmt) as sink:
-            for tab in inventory_parts(seed, scale, inv_truth):
-                sink.write(tab)
-        record("inventory", sink.schema, sink.rows, tmp / f"inventory.{ext}")
+        emit_parts("inventory", inventory_parts(seed, scale, inv_truth))
         bar.update(1)
     finally:
         bar.close()

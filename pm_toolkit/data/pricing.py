@@ -25,7 +25,7 @@ import pyarrow as pa
 from pm_toolkit.data import catalog as C
 from pm_toolkit.data.arrowutil import money, ts
 from pm_toolkit.data.dimensions import make_products
-from pm_toolkit.data.scales import IST_OFFSET_MS, get_scale
+from pm_toolkit.data.scales import PERIOD_START, day_start_ms, get_scale
 from pm_toolkit.data.streams import stream
 
 PANEL_START = dt.date(2025, 10, 27)  # after the festive week, four quiet weeks [A]
@@ -134,16 +134,7 @@ def make_pricing_panel(seed: int, scale: str) -> tuple[pa.Table, dict]:
         units[:, t] = np.minimum(demand, stock)
         stock = stock - units[:, t]
 
-    start_ms = (
-        int(
-            dt.datetime(
-                PANEL_START.year, PANEL_START.month, PANEL_START.day, tzinfo=dt.timezone.utc
-            ).timestamp()
-            * 1000
-        )
-        - IST_OFFSET_MS
-    )
-    hour_ms = start_ms + hours * 3_600_000
+    hour_ms = day_start_ms((PANEL_START - PERIOD_START).days) + hours * 3_600_000
     table = pa.table(
         {
             "product_id": pa.array(np.repeat(pid + 1, H).astype(np.int64)),

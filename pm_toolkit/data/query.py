@@ -15,8 +15,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from pm_toolkit.data.generate import TABLES
-from pm_toolkit.data.scales import TZ
+from pm_toolkit.data.scales import TABLES, TZ
 from pm_toolkit.data.store import _resolve, ensure
 
 _connections: dict[Path, object] = {}

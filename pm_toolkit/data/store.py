@@ -22,8 +22,7 @@ import pyarrow as pa
 
 from pm_toolkit import config
 from pm_toolkit.data.arrowutil import plain
-from pm_toolkit.data.generate import TABLES, generate_world
-from pm_toolkit.data.scales import GENERATOR_VERSION, check_seed, get_scale
+from pm_toolkit.data.scales import GENERATOR_VERSION, TABLES, check_seed, get_scale
 
 #: Integer columns that may hold missing values: loaded as pandas nullable integers (Int64),
 #: whatever the seed, so code written against one learner's data works on every learner's.
@@ -85,6 +84,9 @@ def ensure(
             import shutil
 
             shutil.rmtree(path, ignore_errors=True)  # another process may race us here
+        # imported here: reading a cached world never needs the generators (or scipy)
+        from pm_toolkit.data.generate import generate_world
+
         try:
             generate_world(sd, sc, path, progress=progress, workers=workers or auto_workers(sc))
         except FileExistsError:
