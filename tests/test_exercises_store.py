@@ -104,3 +104,19 @@ def test_lesson_checks_are_restored_in_a_new_namespace(tmp_path, monkeypatch):
     assert last.status == "incorrect" and "Last time" in last.message
     assert again.q1.widget().feedback.value == last.html()
     assert "Not yet" in again.q1.widget().feedback.value
+
+
+def test_a_long_raw_answer_is_stored_whole_so_the_grader_can_recheck_it(tmp_path, monkeypatch):
+    from pm_toolkit.exercises.answer_codec import decode_answer
+
+    monkeypatch.setenv("PM_TOOLKIT_PROGRESS_DIR", str(tmp_path))
+    ctx = LearnerContext(seed=3, scale="tiny", learner="long-query")
+    q = lesson("start_here", ctx=ctx)["orders_by_payment"]
+    query = (
+        "-- a learner who comments their SQL writes long queries\n" * 6
+        + "SELECT payment_method, COUNT(*) AS orders FROM orders GROUP BY payment_method"
+    )
+    assert len(query) > 300 and q.check(query).correct
+    raw = decode_answer(q.store.last(q.id)["raw"])
+    assert raw == query
+    assert q.exercise.evaluate(raw, ctx).correct

@@ -71,13 +71,6 @@ def lesson_keys() -> tuple[str, ...]:
     return tuple(k for k, *_ in LESSONS if _module(k) is not None)
 
 
-def lesson_title(key: str) -> str:
-    for k, _mod, _nb, title in LESSONS:
-        if k == key:
-            return title
-    return key
-
-
 def exercises_for(key: str) -> list[Exercise]:
     """The exercises of one lesson, in definition order."""
     module = _module(key)
@@ -85,8 +78,7 @@ def exercises_for(key: str) -> list[Exercise]:
         raise KeyError(
             f"lesson {key!r} has no exercises yet (pm_toolkit/course/{key}.py is missing)"
         )
-    items = list(getattr(module, "EXERCISES", []))
-    return items
+    return list(getattr(module, "EXERCISES", []))
 
 
 def all_exercises() -> list[Exercise]:

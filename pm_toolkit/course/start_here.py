@@ -25,6 +25,7 @@ from pm_toolkit.exercises import (
 
 #: The three orders of the first exercise (₹), kept here so prompt and checker agree.
 FIRST_ORDERS = (450.0, 1200.0, 850.0)
+_FIRST_ORDERS_TEXT = [f"₹{x:,.0f}" for x in FIRST_ORDERS]
 SALE_VISITORS, SALE_SESSIONS, SALE_ORDERS = 2400, 3000, 84
 
 
@@ -67,7 +68,8 @@ EXERCISES = [
         title="Average order value",
         variable="aov",
         prompt=(
-            "Three orders came in this morning: ₹450, ₹1,200 and ₹850. "
+            f"Three orders came in this morning: {', '.join(_FIRST_ORDERS_TEXT[:-1])} and "
+            f"{_FIRST_ORDERS_TEXT[-1]}. "
             "What is the average order value (AOV) in ₹? Round to the nearest rupee if you like."
         ),
         kind=Number(abs=0.5, unit="₹"),
@@ -87,7 +89,7 @@ EXERCISES = [
                 message="That is the middle order (the median), not the average.",
             ),
         ],
-        solution="aov = (450 + 1200 + 850) / 3",
+        solution=f"aov = ({' + '.join(f'{x:g}' for x in FIRST_ORDERS)}) / {len(FIRST_ORDERS)}",
     ),
     Exercise(
         id="start_here.conversion",
@@ -108,7 +110,7 @@ EXERCISES = [
                 message="That is conversion per session; the question asks per visitor.",
             )
         ],
-        solution=f"conversion = {SALE_ORDERS} / {SALE_VISITORS:,}".replace(",", ""),
+        solution=f"conversion = {SALE_ORDERS} / {SALE_VISITORS}",
     ),
     Exercise(
         id="start_here.metric_choice",

@@ -72,7 +72,6 @@ class BoundExercise:
         self.handle = handle or exercise.name
         self._store = store
         self._widget: ExerciseWidget | None = None
-        self._solution_pending = False
         self._session_hints = 0
 
     # -- identity ---------------------------------------------------------------------------
@@ -120,17 +119,13 @@ class BoundExercise:
         if ticks is not None:
             from pm_toolkit.exercises.kinds.judgement import JudgementAnswer
 
-            answer = (
-                JudgementAnswer(answer, ticks)
-                if not isinstance(answer, JudgementAnswer)
-                else answer
-            )
+            if not isinstance(answer, JudgementAnswer):
+                answer = JudgementAnswer(answer, ticks)
         outcome = self.exercise.evaluate(answer, self.ctx)
-        entry = self._safe_last()
         if outcome.correct:
-            hints = (entry or {}).get("hints", 0)
-            used_solution = bool((entry or {}).get("solution"))
-            if used_solution:
+            entry = self._safe_last() or {}
+            hints = entry.get("hints", 0)
+            if entry.get("solution"):
                 note = "Solved after viewing the solution: try a similar one without it next time."
             elif hints:
                 note = f"Solved with {hints} hint{'s' if hints != 1 else ''}."
@@ -203,9 +198,9 @@ class BoundExercise:
     # -- hints and solution ----------------------------------------------------------------------
     def hints_unlocked(self) -> bool:
         """Hints open after the first check that was read (right or wrong), or at once if none are gated."""
-        if self.exercise.hints_after <= 0:
-            return True
-        entry = self._safe_last() or {}
+        return self._hints_open(self._safe_last() or {})
+
+    def _hints_open(self, entry: dict[str, Any]) -> bool:
         return entry.get("tries", 0) >= self.exercise.hints_after
 
     def hint(self, n: int | None = None) -> Note:
@@ -213,14 +208,15 @@ class BoundExercise:
         ex = self.exercise
         if not ex.hints:
             return Note("", "Sorry, no hints available for this question.", "info")
-        if not self.hints_unlocked():
+        entry = self._safe_last() or {}  # one read of the store serves the gate and the ladder
+        if not self._hints_open(entry):
             return Note(
                 "Hints unlock after your first try",
                 f"Give it a go first: type an answer and press Check (or call {self.handle}.check(...)). "
                 "Then the first hint opens.",
                 "info",
             )
-        seen = max((self._safe_last() or {}).get("hints", 0), self._session_hints)
+        seen = max(entry.get("hints", 0), self._session_hints)
         nxt = min(seen + 1, len(ex.hints) + 1)
         want = nxt if n is None else int(n)
         prefix = ""

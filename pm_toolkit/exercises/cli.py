@@ -68,12 +68,11 @@ def _extensions() -> list[object]:
 
 def _progress(args: argparse.Namespace) -> int:
     from pm_toolkit.exercises.progress_view import progress
+    from pm_toolkit.exercises.store import ProgressStore
 
-    view = progress(learner=args.learner)
+    store = ProgressStore(learner=args.learner)
+    view = progress(store=store)
     if args.export:
-        from pm_toolkit.exercises.store import ProgressStore
-
-        store = ProgressStore(learner=view.learner)
         data = {"course": view.to_dict(), "store": store.export()}
         path = Path(args.export)
         try:

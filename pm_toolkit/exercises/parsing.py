@@ -78,6 +78,16 @@ def describe(x: Any, limit: int = 60) -> str:
     return r if len(r) <= limit else r[: limit - 1] + "…"
 
 
+def short_value(x: Any, limit: int = 40) -> str:
+    """``describe`` without its "the text" prefix, for table cells.
+
+    >>> short_value("pune"), short_value(1834.2)
+    ("'pune'", '1,834.2')
+    """
+    s = describe(x, limit=limit)
+    return s[len("the text ") :] if s.startswith("the text ") else s
+
+
 def format_number(x: float) -> str:
     """Readable number: 1834.2 -> '1,834.2'; keeps small numbers' digits."""
     if not math.isfinite(x):

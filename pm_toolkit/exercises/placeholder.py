@@ -14,7 +14,6 @@ True
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 
@@ -84,6 +83,4 @@ def is_placeholder(answer: Any) -> bool:
     if isinstance(answer, str):
         s = answer.strip()
         return s in {"", "____", "...", "None"} or (set(s) == {"_"} and len(s) >= 2)
-    if isinstance(answer, float) and math.isnan(answer):
-        return False
     return bool(callable(answer) and is_empty_function(answer))

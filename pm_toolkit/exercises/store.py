@@ -34,6 +34,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from pm_toolkit.exercises.outcome import ATTEMPT_STATUSES
+
 SCHEMA_VERSION = 1
 _MAX_TEXT = 300
 
@@ -113,7 +115,9 @@ class ProgressStore:
             "ts": _now(),
             "learner": self.learner,
             "toolkit": __version__,
-            **{k: _clip(v) for k, v in event.items() if v is not None},
+            # "raw" is kept whole: the grader re-checks it, and a clipped query is another query.
+            # Its size is bounded where it is made (``bound._raw_answer``).
+            **{k: v if k == "raw" else _clip(v) for k, v in event.items() if v is not None},
         }
         line = (json.dumps(full, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
         with _locked(self._lock_path):
@@ -284,7 +288,7 @@ def _apply(summary: dict[str, Any], ev: dict[str, Any]) -> None:
                     entry[key] = ev[key]
                 else:
                     entry.pop(key, None)
-        if status in ("correct", "incorrect"):
+        if status in ATTEMPT_STATUSES:
             entry["attempts"] += 1
         if status in ("correct", "incorrect", "invalid_input"):
             entry["tries"] = entry.get("tries", 0) + 1

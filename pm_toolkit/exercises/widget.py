@@ -50,6 +50,7 @@ class ExerciseWidget:
         ex = bound.exercise
         self.style = ex.kind.input_style
         self._last_submit: tuple[Any, float] | None = None
+        self._solution_pending = False  # the first Solution click asks, the second shows
         self.prompt = w.HTML(bound.prompt_html()).add_class("pm-prompt")
         self.answer, self._parts = self._make_input(w)
         self.check_button = w.Button(
@@ -149,9 +150,7 @@ class ExerciseWidget:
     def read_answer(self) -> Any:
         """The learner's answer as the widget holds it (what Check submits)."""
         style = self.style
-        if style == "text":
-            return self.answer.value
-        if style == "textarea":
+        if style in {"text", "textarea", "radio"}:
             return self.answer.value
         if style == "judgement":
             from pm_toolkit.exercises.kinds.judgement import JudgementAnswer
@@ -159,8 +158,6 @@ class ExerciseWidget:
             shown = self._rubric_box.layout.display != "none"
             ticks = [t.value for t in self._ticks] if shown else None
             return JudgementAnswer(self.answer.value, ticks)
-        if style == "radio":
-            return self.answer.value
         if style == "checkboxes":
             return [t.description for t in self._parts if t.value]
         if style == "ordering":
@@ -244,13 +241,13 @@ class ExerciseWidget:
         return self.hint_area.value
 
     def click_solution(self) -> str:
-        if not self.bound._solution_pending:
-            self.bound._solution_pending = True
+        if not self._solution_pending:
+            self._solution_pending = True
             self.solution_area.value = self.bound.solution(confirm=False).html()
             self.solution_button.description = "Yes, show it"
             self.solution_button.tooltip = "Click to confirm: show the solution (recorded)"
         else:
-            self.bound._solution_pending = False
+            self._solution_pending = False
             self.solution_area.value = self.bound.solution(confirm=True).html()
             self.solution_button.description = "Solution"
         return self.solution_area.value

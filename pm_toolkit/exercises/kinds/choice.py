@@ -64,15 +64,15 @@ class Choice(AnswerKind):
         return f"Choice(options={list(self.options)!r}, shuffle={self.shuffle})"
 
     def validate(self, reference: Any) -> None:
-        if not callable(reference) and _lookup(list(self.options), reference) is None:
-            raise ValueError(
-                f"the reference {reference!r} is not one of the options {list(self.options)}"
-            )
+        if not callable(reference):
+            self.expected(reference, None)
 
     def expected(self, reference: Any, ctx: LearnerContext) -> str:
         key = _lookup(list(self.options), reference)
         if key is None:
-            raise ValueError(f"reference {reference!r} is not one of the options")
+            raise ValueError(
+                f"the reference {reference!r} is not one of the options {list(self.options)}"
+            )
         return key
 
     def parse(self, answer: Any, ctx: LearnerContext) -> str:
@@ -84,9 +84,7 @@ class Choice(AnswerKind):
         return key
 
     def compare(self, parsed: str, expected: str, ctx: LearnerContext) -> Verdict:
-        if parsed == expected:
-            return Verdict(True, self.options[parsed])
-        return Verdict(False, self.options[parsed])
+        return Verdict(parsed == expected, self.options[parsed])
 
     def echo(self, parsed: str) -> str:
         return repr(parsed)

@@ -19,17 +19,12 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from pm_toolkit.exercises.kinds.base import AnswerKind, Verdict
-from pm_toolkit.exercises.parsing import describe
+from pm_toolkit.exercises.parsing import describe, short_value
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from pm_toolkit.exercises.context import LearnerContext
-
-
-def _short(v: Any) -> str:
-    s = describe(v, limit=40)
-    return s[len("the text ") :] if s.startswith("the text ") else s
 
 
 def compare_frames(
@@ -109,7 +104,7 @@ def compare_frames(
         bad = _first_mismatch(g[c], w[c], rtol, atol, np, pd)
         if bad is not None:
             return Verdict(
-                False, f"Row {labels[bad]}, column {c!r}: you have {_short(g[c].iloc[bad])}."
+                False, f"Row {labels[bad]}, column {c!r}: you have {short_value(g[c].iloc[bad])}."
             )
     return Verdict(True)
 
@@ -184,7 +179,36 @@ def _is_na(v: Any) -> bool:
         return False
 
 
-class DataFrameAnswer(AnswerKind):
+class TableKind(AnswerKind):
+    """The options of ``compare_frames``, shared by the kinds whose answer is a table."""
+
+    def __init__(
+        self,
+        ignore_order: bool,
+        ignore_index: bool,
+        rtol: float,
+        atol: float,
+        check_column_order: bool,
+    ) -> None:
+        self.ignore_order, self.ignore_index = bool(ignore_order), bool(ignore_index)
+        self.rtol, self.atol = float(rtol), float(atol)
+        self.check_column_order = bool(check_column_order)
+
+    def compare_table(self, got: Any, want: pd.DataFrame, noun: str = "table") -> Verdict:
+        """``compare_frames`` with this kind's options."""
+        return compare_frames(
+            got,
+            want,
+            ignore_order=self.ignore_order,
+            ignore_index=self.ignore_index,
+            check_column_order=self.check_column_order,
+            rtol=self.rtol,
+            atol=self.atol,
+            noun=noun,
+        )
+
+
+class DataFrameAnswer(TableKind):
     """A table (pandas DataFrame) answer, checked with a diagnostic ladder.
 
     ``ignore_order``: rows may come in any order. ``ignore_index``: row labels don't matter
@@ -205,9 +229,7 @@ class DataFrameAnswer(AnswerKind):
         atol: float = 1e-9,
         check_column_order: bool = False,
     ) -> None:
-        self.ignore_order, self.ignore_index = bool(ignore_order), bool(ignore_index)
-        self.rtol, self.atol = float(rtol), float(atol)
-        self.check_column_order = bool(check_column_order)
+        super().__init__(ignore_order, ignore_index, rtol, atol, check_column_order)
 
     def __repr__(self) -> str:
         return (
@@ -227,15 +249,7 @@ class DataFrameAnswer(AnswerKind):
         return reference
 
     def compare(self, parsed: Any, expected: pd.DataFrame, ctx: LearnerContext) -> Verdict:
-        return compare_frames(
-            parsed,
-            expected,
-            ignore_order=self.ignore_order,
-            ignore_index=self.ignore_index,
-            check_column_order=self.check_column_order,
-            rtol=self.rtol,
-            atol=self.atol,
-        )
+        return self.compare_table(parsed, expected)
 
     def echo(self, parsed: Any) -> str:
         import pandas as pd

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pm_toolkit.exercises.kinds.base import AnswerKind, Verdict
-from pm_toolkit.exercises.parsing import InvalidInput, describe
+from pm_toolkit.exercises.parsing import InvalidInput, describe, short_value
 
 if TYPE_CHECKING:
     from pm_toolkit.exercises.context import LearnerContext
@@ -131,8 +131,7 @@ def _short_arg(v: Any) -> str:
             return f"<column: {len(v):,} values>"
     except ImportError:  # pragma: no cover
         pass
-    s = describe(v, limit=30)
-    return s[len("the text ") :] if s.startswith("the text ") else s
+    return short_value(v, limit=30)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -241,10 +240,7 @@ class FunctionAnswer(AnswerKind):
         header = ("call", "yours", "expected", "ok")
         if wrong == 0:
             return Verdict(True, f"All {len(expected)} cases right.", tuple(rows), header)
-        seen: list[str] = []
-        for n in notes:
-            if n not in seen:
-                seen.append(n)
+        seen = list(dict.fromkeys(notes))  # each note once, first-seen order
         msg = f"{wrong} of {len(expected)} cases wrong."
         if seen:
             msg += "\n" + "\n".join(seen[:3])

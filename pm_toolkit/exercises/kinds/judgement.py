@@ -94,11 +94,12 @@ class Judgement(AnswerKind):
         if len(items) == n and all(isinstance(t, bool) for t in items):
             return tuple(items)
         out = [False] * n
+        points = [r.casefold() for r in self.rubric]
         for t in items:
             if isinstance(t, int) and not isinstance(t, bool) and 1 <= t <= n:
                 out[t - 1] = True
-            elif isinstance(t, str) and t.strip().casefold() in [r.casefold() for r in self.rubric]:
-                out[[r.casefold() for r in self.rubric].index(t.strip().casefold())] = True
+            elif isinstance(t, str) and t.strip().casefold() in points:
+                out[points.index(t.strip().casefold())] = True
             else:
                 raise InvalidInput(f"{describe(t)} is not a rubric point; use numbers 1 to {n}.")
         return tuple(out)

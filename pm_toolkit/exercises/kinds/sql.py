@@ -18,8 +18,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from pm_toolkit.exercises.kinds.base import AnswerKind, Verdict
-from pm_toolkit.exercises.kinds.frames import compare_frames
+from pm_toolkit.exercises.kinds.base import Verdict
+from pm_toolkit.exercises.kinds.frames import TableKind
 from pm_toolkit.exercises.parsing import InvalidInput, describe
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def _clean_sql(query: str) -> str:
     return q
 
 
-class SQLAnswer(AnswerKind):
+class SQLAnswer(TableKind):
     """A SQL query answer. Results are compared like ``DataFrameAnswer`` (same options).
 
     ``tables``: optional function of ``ctx`` returning ``{name: DataFrame}`` to query instead
@@ -60,9 +60,7 @@ class SQLAnswer(AnswerKind):
         check_column_order: bool = False,
         tables: Callable[[Any], Mapping[str, pd.DataFrame]] | None = None,
     ) -> None:
-        self.ignore_order, self.ignore_index = bool(ignore_order), bool(ignore_index)
-        self.rtol, self.atol = float(rtol), float(atol)
-        self.check_column_order = bool(check_column_order)
+        super().__init__(ignore_order, ignore_index, rtol, atol, check_column_order)
         self.tables = tables
 
     def __repr__(self) -> str:
@@ -102,16 +100,7 @@ class SQLAnswer(AnswerKind):
             raise InvalidInput(f"DuckDB could not read your query: {_first_line(exc)}") from None
         except duckdb.Error as exc:
             return Verdict(False, f"DuckDB stopped with: {_first_line(exc)}")
-        return compare_frames(
-            got,
-            expected,
-            ignore_order=self.ignore_order,
-            ignore_index=self.ignore_index,
-            check_column_order=self.check_column_order,
-            rtol=self.rtol,
-            atol=self.atol,
-            noun="result",
-        )
+        return self.compare_table(got, expected, noun="result")
 
     def echo(self, parsed: str) -> str:
         q = " ".join(parsed.split())
