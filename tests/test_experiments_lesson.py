@@ -131,3 +131,20 @@ def test_result_records_render_for_learners(small):
         ex.portfolio_simulation(100, seed=1),
     ):
         assert record._repr_html_().startswith("<div") and repr(record)
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.10])
+def test_peeking_plot_draws_the_one_look_threshold_of_the_tests_alpha(alpha, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    from pm_toolkit import viz
+
+    drawn = []
+    monkeypatch.setattr(viz, "finish", lambda ax, **kw: drawn.append(ax))
+    result = ex.peeking_simulation(3, alpha=alpha, n_sims=200, seed=1)
+    charts.plot_peeking(result)
+    (ax,) = drawn
+    z_crit = stats.norm.ppf(1 - alpha / 2)
+    naive = [ln for ln in ax.get_lines() if ln.get_label() == f"p < {alpha:g} at one look"]
+    assert len(naive) == 1 and naive[0].get_ydata()[0] == pytest.approx(z_crit)
+    plt.close(ax.figure)

@@ -449,6 +449,36 @@ def test_poisson_method_matches_statsmodels_glm_with_robust_errors(with_groups):
     assert est.covers(2.0)
 
 
+def test_poisson_method_with_controls_and_groups_matches_statsmodels_glm():
+    rng = np.random.default_rng(6)
+    n = 600
+    g = rng.integers(0, 3, n)
+    lp = rng.normal(6.0, 0.15, n)
+    evening = (rng.random(n) < 0.4).astype(float)
+    mu = np.exp(np.array([1.0, 0.2, 0.7])[g] + 0.5 * evening - 2.0 * (lp - 6.0))
+    units = rng.poisson(mu)
+    x = np.hstack([lp[:, None], evening[:, None], np.eye(3)[g]])
+    ref = sm.GLM(units, x, family=sm.families.Poisson()).fit(cov_type="HC1")
+    est = estimate_elasticity(np.exp(lp), units, groups=g, controls=evening, method="poisson")
+    assert est.elasticity == pytest.approx(-ref.params[0], rel=1e-8)
+    assert est.std_error == pytest.approx(ref.bse[0], rel=1e-6)
+
+
+@pytest.mark.parametrize("method", ["ols", "poisson"])
+def test_estimate_elasticity_checks_confidence_and_controls_for_every_method(method):
+    p = np.array([100.0, 110, 120, 130])
+    q = np.array([40.0, 33, 28, 24])
+    with pytest.raises(ValueError, match="confidence must be between 0 and 1"):
+        estimate_elasticity(p, q, method=method, confidence=1.5)
+    with pytest.raises(ValueError, match="controls must have one row per price"):
+        estimate_elasticity(p, q, method=method, controls=np.ones(3))
+
+
+def test_switchback_mde_rejects_a_power_outside_0_1():
+    with pytest.raises(ValueError, match="power must be between 0 and 1"):
+        pricing.switchback_mde(504, unit_mean=100_000, unit_sd=20_000, power=80)
+
+
 # ---------------------------------------------------------------- properties
 
 

@@ -72,17 +72,17 @@ def _srm_results(ctx) -> dict[str, ex.SrmResult]:
 
 
 def _srm_experiment(ctx) -> str:
+    """The experiment whose split is least likely to be chance: the broken one."""
     results = _srm_results(ctx)
     return min(results, key=lambda e: results[e].p_value)
 
 
 def _srm_p(ctx) -> float:
-    return min(r.p_value for r in _srm_results(ctx).values())
+    return _srm_results(ctx)[_srm_experiment(ctx)].p_value
 
 
 def _srm_conversion_p(ctx) -> float:
-    worst = min(_srm_results(ctx), key=lambda e: _srm_results(ctx)[e].p_value)
-    return _result(worst)(ctx).p_value
+    return _result(_srm_experiment(ctx))(ctx).p_value
 
 
 def _decision(ctx) -> str:

@@ -55,10 +55,13 @@ def _report(ctx, trust: float) -> pricing.SimulationReport:
 
 def _tight_product(ctx) -> tuple[float, float]:
     """(unit cost, MRP) of the panel product whose cost is highest relative to its MRP."""
-    panel = ctx.load("pricing_panel")
-    first = panel.groupby("product_id")[["unit_cost", "mrp"]].first()
-    row = first.loc[(first["unit_cost"] / first["mrp"]).idxmax()]
-    return float(row["unit_cost"]), float(row["mrp"])
+
+    def make() -> tuple[float, float]:
+        first = ctx.load("pricing_panel").groupby("product_id")[["unit_cost", "mrp"]].first()
+        row = first.loc[(first["unit_cost"] / first["mrp"]).idxmax()]
+        return float(row["unit_cost"]), float(row["mrp"])
+
+    return _cached(ctx, "tight_product", make)
 
 
 def _capped(ctx) -> float:
@@ -72,8 +75,13 @@ def _margin_gap(ctx) -> float:
 
 
 def _units(ctx) -> tuple[float, float]:
-    u = pricing.region_day_units(ctx.load("orders"), ctx.load("customers"))
-    return float(u["revenue"].mean()), float(u["revenue"].std())
+    """Mean and SD of revenue per region-day: the switchback's unit of randomisation."""
+
+    def make() -> tuple[float, float]:
+        u = pricing.region_day_units(ctx.load("orders"), ctx.load("customers"))
+        return float(u["revenue"].mean()), float(u["revenue"].std())
+
+    return _cached(ctx, "units", make)
 
 
 def _units_needed(ctx) -> int:

@@ -11,6 +11,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, PercentFormatter
+from scipy import special
 
 from pm_toolkit import viz
 from pm_toolkit.experiments.multiple import PortfolioResult, portfolio_simulation
@@ -106,9 +107,9 @@ def plot_peeking(result: PeekingResult, n_paths: int = 30, *, show: bool = True)
     """z-statistic paths of A/A tests across looks, with the naive and sequential thresholds."""
     _fig, ax = viz.new_axes()
     looks = np.arange(1, result.looks + 1)
-    z_crit = 1.959963985 if result.alpha == 0.05 else None
+    z_crit = float(special.ndtri(1 - result.alpha / 2))  # the usual one-look threshold
     for path in result.z_paths[:n_paths]:
-        crossed = z_crit is not None and bool((np.abs(path) >= z_crit).any())
+        crossed = bool((np.abs(path) >= z_crit).any())
         ax.plot(
             looks,
             path,
@@ -116,15 +117,14 @@ def plot_peeking(result: PeekingResult, n_paths: int = 30, *, show: bool = True)
             alpha=0.8 if crossed else 0.35,
             lw=1.2 if crossed else 0.8,
         )
-    if z_crit is not None:
-        for sign in (1, -1):
-            ax.axhline(
-                sign * z_crit,
-                color="black",
-                ls="--",
-                lw=1,
-                label="p < 0.05 at one look" if sign == 1 else None,
-            )
+    for sign in (1, -1):
+        ax.axhline(
+            sign * z_crit,
+            color="black",
+            ls="--",
+            lw=1,
+            label=f"p < {result.alpha:g} at one look" if sign == 1 else None,
+        )
     bounds = np.asarray(result.boundaries.z)
     for sign in (1, -1):
         ax.plot(

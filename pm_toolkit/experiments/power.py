@@ -108,11 +108,15 @@ def _absolute_effect(baseline: float, mde: float, relative: bool) -> float:
     return delta
 
 
-def _power(p1: float, delta: float, n: float, alpha: float, two_sided: bool) -> float:
+def _sds(p1: float, delta: float) -> tuple[float, float]:
+    """Per-user SD of the difference under the null (shared p̄) and the alternative (p₁, p₂)."""
     p2 = p1 + delta
     p_bar = (p1 + p2) / 2
-    null_sd = math.sqrt(2 * p_bar * (1 - p_bar))
-    alt_sd = math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+    return math.sqrt(2 * p_bar * (1 - p_bar)), math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+
+
+def _power(p1: float, delta: float, n: float, alpha: float, two_sided: bool) -> float:
+    null_sd, alt_sd = _sds(p1, delta)
     return float(
         special.ndtr((abs(delta) * math.sqrt(n) - _z_alpha(alpha, two_sided) * null_sd) / alt_sd)
     )
@@ -139,11 +143,9 @@ def sample_size(
     """
     _check(alpha, power)
     delta = _absolute_effect(baseline, mde, relative)
-    p1, p2 = baseline, baseline + delta
-    p_bar = (p1 + p2) / 2
+    null_sd, alt_sd = _sds(baseline, delta)
     z_a, z_b = _z_alpha(alpha, two_sided), float(special.ndtri(power))
-    n = z_a * math.sqrt(2 * p_bar * (1 - p_bar)) + z_b * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
-    n = n**2 / delta**2
+    n = (z_a * null_sd + z_b * alt_sd) ** 2 / delta**2
     # Round before ceil so floating noise (8158.0000001) does not add a user.
     return SampleSizeResult(
         n_per_arm=math.ceil(round(n, 6)),

@@ -64,15 +64,25 @@ def crossing_probability(z_bounds: tuple[float, ...]) -> float:
     return float(crossed)
 
 
+def _check_looks(looks: int) -> int:
+    if not isinstance(looks, (int, np.integer)) or not 1 <= looks <= 50:
+        raise ValueError(f"looks must be a whole number from 1 to 50; got {looks!r}")
+    return int(looks)
+
+
+def _shape(c: float, looks: int, design: str) -> tuple[float, ...]:
+    """The z threshold of each look for constant ``c``: Pocock c, O'Brien–Fleming c·√(K/k)."""
+    if design == "pocock":
+        return (c,) * looks
+    return tuple(c * math.sqrt(looks / k) for k in range(1, looks + 1))
+
+
 @lru_cache(maxsize=256)
 def _boundary_constant(looks: int, alpha: float, design: str) -> float:
-    def shape(c: float) -> tuple[float, ...]:
-        if design == "pocock":
-            return (c,) * looks
-        return tuple(c * math.sqrt(looks / k) for k in range(1, looks + 1))
-
     return float(
-        optimize.brentq(lambda c: crossing_probability(shape(c)) - alpha, 0.5, 10.0, xtol=1e-9)
+        optimize.brentq(
+            lambda c: crossing_probability(_shape(c, looks, design)) - alpha, 0.5, 10.0, xtol=1e-9
+        )
     )
 
 
@@ -125,22 +135,18 @@ def group_sequential_boundaries(
     >>> round(group_sequential_boundaries(5, design="pocock").constant, 2)
     2.41
     """
-    if not isinstance(looks, (int, np.integer)) or not 1 <= looks <= 50:
-        raise ValueError(f"looks must be a whole number from 1 to 50; got {looks!r}")
+    looks = _check_looks(looks)
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1 (e.g. 0.05); got {alpha}")
     if design not in ("obrien_fleming", "pocock"):
         raise ValueError(f"design must be 'obrien_fleming' or 'pocock'; got {design!r}")
-    looks = int(looks)
+    design = str(design)
     if looks == 1:
         c = float(special.ndtri(1 - alpha / 2))
     else:
-        c = _boundary_constant(looks, float(alpha), str(design))
-    if design == "pocock":
-        z = (c,) * looks
-    else:
-        z = tuple(c * math.sqrt(looks / k) for k in range(1, looks + 1))
-    return Boundaries(design=str(design), looks=looks, alpha=alpha, constant=c, z=z)
+        c = _boundary_constant(looks, float(alpha), design)
+    z = _shape(c, looks, design)
+    return Boundaries(design=design, looks=looks, alpha=alpha, constant=c, z=z)
 
 
 def peeking_false_positive_rate(looks: int, alpha: float = 0.05) -> float:
@@ -150,9 +156,7 @@ def peeking_false_positive_rate(looks: int, alpha: float = 0.05) -> float:
     >>> round(peeking_false_positive_rate(5), 3)
     0.142
     """
-    if not isinstance(looks, (int, np.integer)) or not 1 <= looks <= 50:
-        raise ValueError(f"looks must be a whole number from 1 to 50; got {looks!r}")
-    return crossing_probability((float(special.ndtri(1 - alpha / 2)),) * int(looks))
+    return crossing_probability((float(special.ndtri(1 - alpha / 2)),) * _check_looks(looks))
 
 
 @dataclass(frozen=True, repr=False)

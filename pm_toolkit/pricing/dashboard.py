@@ -301,11 +301,10 @@ class MemoReview:
             "| | criterion | points | feedback |",
             "|---|---|---|---|",
         ]
-        for ln in self.score.lines:
-            mark = "✅ met" if ln.points == ln.max_points else "✍️ not yet"
-            lines.append(
-                f"| {mark} | {ln.criterion} | {ln.points}/{ln.max_points} | {ln.feedback} |"
-            )
+        lines += [
+            f"| {ln.mark} | {ln.criterion} | {ln.points}/{ln.max_points} | {ln.feedback} |"
+            for ln in self.score.lines
+        ]
         if self.model_answer:
             lines += ["", "---", "### Model answer", "", self.model_answer]
         return "\n".join(lines)

@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
+from pm_toolkit.pricing._random import rng_for
+
 __all__ = [
     "ElasticityEstimate",
     "estimate_elasticity",
@@ -67,6 +69,23 @@ class ElasticityEstimate:
     def covers(self, value: float) -> bool:
         """True when ``value`` lies inside the confidence interval."""
         return self.ci_low <= value <= self.ci_high
+
+
+def _controls(controls: pd.DataFrame | np.ndarray, n_rows: int) -> np.ndarray:
+    """The control regressors as a 2-D float array with one row per price."""
+    c = np.asarray(controls, dtype=float)
+    c = c[:, None] if c.ndim == 1 else c
+    if c.shape[0] != n_rows:
+        raise ValueError(
+            f"controls must have one row per price: {n_rows} prices but {c.shape[0]} rows"
+        )
+    return c
+
+
+def _group_codes(groups: Sequence | pd.Series | np.ndarray) -> tuple[np.ndarray, int]:
+    """Each row's group as a code 0..G−1 (sorted by group), and G."""
+    codes, uniques = pd.factorize(pd.Series(groups).to_numpy(), sort=True)
+    return codes, len(uniques)
 
 
 def _demean(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
@@ -116,31 +135,25 @@ def estimate_elasticity(
         raise ValueError("every price must be a positive number (₹); remove rows with no price")
     if method not in ("ols", "poisson"):
         raise ValueError(f"method must be 'ols' or 'poisson'; got {method!r}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, e.g. 0.95; got {confidence}")
+    x = np.log(p)[:, None]
+    if controls is not None:
+        x = np.hstack([x, _controls(controls, p.size)])
+    codes, n_groups = (None, 1) if groups is None else _group_codes(groups)
     if method == "poisson":
         if np.any(~np.isfinite(q)) or np.any(q < 0):
             raise ValueError("quantities must be counts ≥ 0 for Poisson regression")
-        return _poisson(p, q, groups, controls, confidence, label)
+        return _poisson(x, q, codes, n_groups, confidence, label)
     if np.any(~np.isfinite(q)) or np.any(q <= 0):
         raise ValueError(
             "log-log regression needs positive quantities; hours with 0 units cannot be logged. "
             "Sum units to a coarser level (e.g. product × day × price) or drop zero rows knowingly."
         )
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, e.g. 0.95; got {confidence}")
     import statsmodels.api as sm  # imported here: it is slow to import and only OLS needs it
 
     y = np.log(q)
-    x = np.log(p)[:, None]
-    if controls is not None:
-        c = np.asarray(controls, dtype=float)
-        c = c[:, None] if c.ndim == 1 else c
-        if c.shape[0] != p.size:
-            raise ValueError("controls must have one row per price")
-        x = np.hstack([x, c])
-    n_groups = 1
-    if groups is not None:
-        codes, uniques = pd.factorize(pd.Series(groups).to_numpy(), sort=True)
-        n_groups = len(uniques)
+    if codes is not None:
         y = _demean(y, codes, n_groups)
         x = _demean(x, codes, n_groups)
         fit = sm.OLS(y, x).fit()
@@ -208,24 +221,21 @@ def _poisson_irls(
     return beta, np.sqrt(np.diag(cov))
 
 
-def _poisson(p, q, groups, controls, confidence, label) -> ElasticityEstimate:
-    cols = [np.log(p)[:, None]]
-    if controls is not None:
-        c = np.asarray(controls, dtype=float)
-        cols.append(c[:, None] if c.ndim == 1 else c)
-    n_groups = 1
-    if groups is not None:
-        codes, uniques = pd.factorize(pd.Series(groups).to_numpy(), sort=True)
-        n_groups = len(uniques)
-        # One intercept per group (no shared constant), as a sparse 0/1 block.
-        cols.append(
-            sparse.csr_matrix(
-                (np.ones(p.size), (np.arange(p.size), codes)), shape=(p.size, n_groups)
-            )
-        )
-    else:
-        cols.append(np.ones((p.size, 1)))
-    x = sparse.hstack([sparse.csr_matrix(c) for c in cols], format="csr")
+def _poisson(
+    x: np.ndarray,
+    q: np.ndarray,
+    codes: np.ndarray | None,
+    n_groups: int,
+    confidence: float,
+    label: str,
+) -> ElasticityEstimate:
+    """Poisson fit of ``q`` on ``x`` (log price first, then controls) plus one intercept per group."""
+    n = q.size
+    if codes is None:
+        intercepts = sparse.csr_matrix(np.ones((n, 1)))
+    else:  # one intercept per group (no shared constant), as a sparse 0/1 block
+        intercepts = sparse.csr_matrix((np.ones(n), (np.arange(n), codes)), shape=(n, n_groups))
+    x = sparse.hstack([sparse.csr_matrix(x), intercepts], format="csr")
     beta, se_all = _poisson_irls(q, x)
     slope, se = float(beta[0]), float(se_all[0])
     z = stats.norm.ppf(0.5 + confidence / 2)
@@ -235,7 +245,7 @@ def _poisson(p, q, groups, controls, confidence, label) -> ElasticityEstimate:
         ci_low=-slope - z * se,
         ci_high=-slope + z * se,
         confidence=confidence,
-        n_obs=int(p.size),
+        n_obs=int(n),
         n_groups=n_groups,
         label=label,
     )
@@ -274,7 +284,7 @@ def simulate_endogenous_prices(
     >>> list(df.columns)
     ['price', 'units']
     """
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(5, 1)))
+    rng = rng_for(seed, 1)
     u = rng.normal(0.0, sigma_u, n)
     v = rng.normal(0.0, sigma_v, n)
     log_p = math.log(500.0) + gamma * u + v

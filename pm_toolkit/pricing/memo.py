@@ -112,10 +112,21 @@ class DecisionMemo:
 
 @dataclass(frozen=True)
 class RubricLine:
+    """One criterion of the rubric: the points given, out of how many, and why."""
+
     criterion: str
     points: int
     max_points: int
     feedback: str
+
+    @property
+    def met(self) -> bool:
+        return self.points == self.max_points
+
+    @property
+    def mark(self) -> str:
+        """An icon and words, never the icon alone: ``'✅ met'`` or ``'✍️ not yet'``."""
+        return "✅ met" if self.met else "✍️ not yet"
 
 
 @dataclass(frozen=True)
@@ -134,7 +145,7 @@ class MemoScore:
 
     def __repr__(self) -> str:
         body = "\n".join(
-            f"  {'✅' if ln.points == ln.max_points else '✍️'} {ln.criterion}: "
+            f"  {'✅' if ln.met else '✍️'} {ln.criterion}: "
             f"{ln.points}/{ln.max_points}. {ln.feedback}"
             for ln in self.lines
         )
@@ -142,7 +153,7 @@ class MemoScore:
 
     def _repr_html_(self) -> str:
         rows = "".join(
-            f"<tr><td>{'✅ met' if ln.points == ln.max_points else '✍️ not yet'}</td>"
+            f"<tr><td>{ln.mark}</td>"
             f"<td>{html.escape(ln.criterion)}</td><td>{ln.points}/{ln.max_points}</td>"
             f"<td>{html.escape(ln.feedback)}</td></tr>"
             for ln in self.lines

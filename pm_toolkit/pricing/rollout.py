@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from pm_toolkit.pricing._random import rng_for
+
 __all__ = [
     "GUARDRAIL_METRICS",
     "ROLLOUT_DESIGNS",
@@ -177,13 +179,26 @@ class SwitchbackPower:
         )
 
 
-def _check_unit_inputs(unit_mean: float, unit_sd: float, lift: float, alpha: float) -> None:
+def _check_unit_inputs(
+    unit_mean: float,
+    unit_sd: float,
+    alpha: float,
+    *,
+    lift: float | None = None,
+    power: float | None = None,
+    n_units: int | None = None,
+) -> None:
+    """Validate the switchback inputs; ``lift``, ``power`` and ``n_units`` only when given."""
     if unit_mean <= 0 or unit_sd <= 0:
         raise ValueError("unit_mean and unit_sd must be positive, e.g. ₹1,20,000 and ₹30,000")
-    if lift == 0:
+    if lift is not None and lift == 0:
         raise ValueError("lift must be non-zero, e.g. 0.03 for a 3 % change in margin")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1, e.g. 0.05; got {alpha}")
+    if power is not None and not 0 < power < 1:
+        raise ValueError(f"power must be between 0 and 1, e.g. 0.8; got {power}")
+    if n_units is not None and n_units < 4:
+        raise ValueError(f"need at least 4 units (2 per arm); got {n_units}")
 
 
 def switchback_power(
@@ -198,9 +213,7 @@ def switchback_power(
     >>> round(switchback_power(504, unit_mean=100_000, unit_sd=20_000, lift=0.05).power, 3)
     0.801
     """
-    _check_unit_inputs(unit_mean, unit_sd, lift, alpha)
-    if n_units < 4:
-        raise ValueError(f"need at least 4 units (2 per arm); got {n_units}")
+    _check_unit_inputs(unit_mean, unit_sd, alpha, lift=lift, n_units=n_units)
     per_arm = n_units / 2
     se = unit_sd * math.sqrt(2.0 / per_arm)
     z = stats.norm.ppf(1 - alpha / 2)
@@ -216,9 +229,7 @@ def switchback_units_needed(
 
     Per arm ``n = 2·(z₁₋α/₂ + z_power)²·sd² / (lift·mean)²``, rounded up; the total is twice that.
     """
-    _check_unit_inputs(unit_mean, unit_sd, lift, alpha)
-    if not 0 < power < 1:
-        raise ValueError(f"power must be between 0 and 1, e.g. 0.8; got {power}")
+    _check_unit_inputs(unit_mean, unit_sd, alpha, lift=lift, power=power)
     z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
     per_arm = math.ceil(2 * z**2 * unit_sd**2 / (lift * unit_mean) ** 2)
     return 2 * per_arm
@@ -235,9 +246,7 @@ def switchback_mde(
     >>> round(switchback_mde(504, unit_mean=100_000, unit_sd=20_000), 4)
     0.0499
     """
-    _check_unit_inputs(unit_mean, unit_sd, 1.0, alpha)
-    if n_units < 4:
-        raise ValueError(f"need at least 4 units (2 per arm); got {n_units}")
+    _check_unit_inputs(unit_mean, unit_sd, alpha, power=power, n_units=n_units)
     z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
     return float(z * unit_sd * math.sqrt(2.0 / (n_units / 2)) / unit_mean)
 
@@ -297,7 +306,7 @@ def assign_switchback(regions: Sequence[str], n_blocks: int, *, seed: int = 0) -
         raise ValueError("give at least one region")
     rows = []
     for r_index, region in enumerate(regions):
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(5, 4, r_index)))
+        rng = rng_for(seed, 4, r_index)
         arms = rng.permutation(np.repeat([True, False], n_blocks // 2))
         rows.extend((region, b, bool(a)) for b, a in enumerate(arms))
     return pd.DataFrame(rows, columns=["region", "block", "treated"])
@@ -310,7 +319,7 @@ def assign_items(product_ids: Sequence[str], *, seed: int = 0) -> pd.DataFrame:
     np.int64(2)
     """
     ids = list(dict.fromkeys(product_ids))
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(5, 5)))
+    rng = rng_for(seed, 5)
     treated = np.zeros(len(ids), dtype=bool)
     treated[rng.permutation(len(ids))[: len(ids) // 2]] = True
     return pd.DataFrame({"product_id": ids, "treated": treated})

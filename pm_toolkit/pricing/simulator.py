@@ -29,11 +29,13 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
+
+from pm_toolkit.pricing._random import rng_for
 
 __all__ = [
     "STANDARD_POLICIES",
@@ -218,16 +220,15 @@ class Market:
 
     def with_model_elasticity(self, model_elasticity: float | Mapping | pd.Series) -> Market:
         """The same world priced by a model that believes a different elasticity."""
-        from dataclasses import replace
-
         return replace(
-            self, model_elasticity=_as_vector(model_elasticity, self.product_ids, "elasticity")
+            self,
+            model_elasticity=_as_vector(model_elasticity, self.product_ids, "model_elasticity"),
         )
 
     @classmethod
     def example(cls, n_products: int = 5, n_days: int = 14, seed: int = 0) -> Market:
         """A small made-up market (for docs and tests): daily cycle, weekly restocks."""
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(5, 2)))
+        rng = rng_for(seed, 2)
         t = np.arange(n_days * _HOURS_PER_DAY)
         daily = 1.0 + 0.6 * np.sin(2 * np.pi * ((t % 24) - 14) / 24)  # evening peak
         mrp = rng.choice([499.0, 799.0, 1299.0], n_products)
@@ -366,7 +367,7 @@ def simulate(
     if not 0 <= repeat_share <= 1:
         raise ValueError(f"repeat_share is a share in [0, 1]; got {repeat_share}")
     K, P, T = len(policies), market.n_products, market.n_hours
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(5, 3)))
+    rng = rng_for(seed, 3)
     # Mean-one log-normal shocks, shared by all policies (common random numbers).
     shock = np.exp(rng.normal(-0.5 * demand_noise**2, demand_noise, (P, T)))
 
