@@ -108,6 +108,16 @@ def test_a_hand_edited_seed_is_refused(tmp_path):
         load_roster(roster.path)
 
 
+def test_a_seed_that_is_not_a_number_is_refused_with_a_one_line_error(tmp_path, capsys):
+    roster = create_cohort("b7", write(tmp_path, "asha@example.in\n"), tmp_path)
+    text = roster.path.read_text(encoding="utf-8")
+    roster.path.write_text(text.replace(str(roster.members[0].seed), "abc"), encoding="utf-8")
+    with pytest.raises(RosterError, match=r"seed abc does not belong to asha@example\.in"):
+        load_roster(roster.path)
+    assert cli.main(["cohort", "show", str(roster.path)]) == 2
+    assert "recreate the roster" in capsys.readouterr().err
+
+
 def test_cohort_create_command(tmp_path, capsys):
     learners = write(tmp_path, "asha@example.in\nravi@example.in\nASHA@example.in\n")
     code = cli.main(["cohort", "create", "b7", "--learners", str(learners), "--out", str(tmp_path)])

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pm_toolkit.instructor.cohort import Member, Roster
+from pm_toolkit.instructor.cohort import Member
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,17 @@ class AnswerSheet:
 
 
 def _fmt_number(v: float, unit: str = "") -> str:
+    """A reference number as the lessons print it: rupees with Indian digit grouping.
+
+    >>> _fmt_number(1234567.5, "₹"), _fmt_number(-950.0, "₹"), _fmt_number(0.04321, "pp")
+    ('₹12,34,567.50', '-₹950', '0.04321 pp')
+    """
     if not math.isfinite(v):
         return str(v)
+    if unit == "₹" and abs(v) >= 1:
+        from pm_toolkit.viz import format_inr
+
+        return format_inr(v, 2).removesuffix(".00")
     text = f"{v:,.2f}" if abs(v) >= 1 else f"{v:.6g}"
     if text.endswith(".00"):
         text = text[:-3]
@@ -166,9 +175,6 @@ def sheets_document(sheets: Sequence[AnswerSheet], title: str) -> str:
     )
 
 
-def roster_sheets(
-    roster: Roster, lessons: Iterable[str] | None = None, scale: str = "small"
-) -> list[AnswerSheet]:
-    """Answer sheets for every member of a cohort."""
-    keys = list(lessons) if lessons is not None else None
-    return [answer_sheet(m, keys, scale) for m in roster.members]
+def sheet_document(sheet: AnswerSheet) -> str:
+    """A printable HTML page with one learner's answer sheet."""
+    return sheets_document([sheet], f"Answer sheet: {sheet.member.name} (instructor only)")

@@ -18,6 +18,7 @@ from typing import Any
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--instructor``, ``--roster`` and ``--answers-scale`` to ``pm-toolkit build``."""
     parser.add_argument(
         "--instructor",
         metavar="DIR",
@@ -39,13 +40,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, results: Any = None) -> int:
     """Build the pack when ``--instructor`` was given; 0 on success."""
+    from pm_toolkit.cli import CommandError
+
     if not getattr(args, "instructor", None):
         if getattr(args, "roster", None):
-            from pm_toolkit.cli import CommandError
-
             raise CommandError("--roster only makes sense with --instructor DIR")
         return 0
-    from pm_toolkit.cli import CommandError
     from pm_toolkit.instructor.cohort import RosterError
     from pm_toolkit.instructor.pack import build_pack
 

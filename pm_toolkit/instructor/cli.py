@@ -14,6 +14,7 @@ from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``cohort`` (create, show, answers) and ``grade`` to the ``pm-toolkit`` parser."""
     c = subparsers.add_parser(
         "cohort",
         help="create a workshop cohort (each learner gets their own data) and look up answers",
@@ -132,7 +133,7 @@ def _create(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     roster = _roster(args.roster)
     print(f"cohort {roster.cohort} (created {roster.created}): {len(roster)} learners")
-    width = max(len(m.learner_id) for m in roster.members)
+    width = max((len(m.learner_id) for m in roster.members), default=0)
     for m in roster.members:
         print(f"  {m.learner_id.ljust(width)}  seed {m.seed:<10}  {m.name}")
     return 0
@@ -140,7 +141,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def _answers(args: argparse.Namespace) -> int:
     from pm_toolkit.cli import CommandError
-    from pm_toolkit.instructor.answersheet import answer_sheet, sheets_document
+    from pm_toolkit.instructor.answersheet import answer_sheet, sheet_document
 
     roster = _roster(args.roster)
     member = roster.get(args.learner)
@@ -153,8 +154,7 @@ def _answers(args: argparse.Namespace) -> int:
     except KeyError as exc:
         raise CommandError(str(exc).strip("\"'")) from None
     if args.html:
-        title = f"Answer sheet: {member.name} (instructor only)"
-        Path(args.html).write_text(sheets_document([sheet], title), encoding="utf-8")
+        Path(args.html).write_text(sheet_document(sheet), encoding="utf-8")
         print(f"answer sheet of {member.learner_id} written to {args.html}")
     else:
         print(sheet.text)

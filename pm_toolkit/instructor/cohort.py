@@ -23,7 +23,7 @@ import io
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -78,6 +78,7 @@ class Roster:
         return next((m for m in self.members if m.learner_id == wanted), None)
 
     def ids(self) -> list[str]:
+        """Every member's learner id, in roster order."""
         return [m.learner_id for m in self.members]
 
     def _repr_html_(self) -> str:
@@ -212,8 +213,7 @@ def create_cohort(
     except UnicodeDecodeError:
         raise RosterError(f"{path} is not a text file (save it as UTF-8 CSV or text)") from None
     pairs, dupes = parse_learners(text)
-    roster = make_roster(name, pairs)
-    roster = Roster(roster.cohort, roster.created, roster.members, tuple(dupes))
+    roster = replace(make_roster(name, pairs), duplicates=tuple(dupes))
     folder = Path(out_dir if out_dir is not None else "cohorts") / roster.cohort
     return save_roster(roster, folder)
 
@@ -238,9 +238,14 @@ def save_roster(roster: Roster, folder: str | Path) -> Roster:
     (folder / ROSTER_JSON).write_text(
         json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
-    return Roster(
-        roster.cohort, roster.created, roster.members, roster.duplicates, folder / ROSTER_CSV
-    )
+    return replace(roster, path=folder / ROSTER_CSV)
+
+
+def _same_seed(saved: str | int, seed: int) -> bool:
+    try:
+        return int(saved) == seed
+    except (TypeError, ValueError):  # "abc" typed into the seed column is a wrong seed too
+        return False
 
 
 def load_roster(path: str | Path) -> Roster:
@@ -273,16 +278,14 @@ def load_roster(path: str | Path) -> Roster:
             raise RosterError(f"{p} is not a roster (expected a 'learner_id' column)")
         rows = reader
         cohort, created = reader[0].get("cohort", p.parent.name), reader[0].get("created", "")
-    members = []
+    pairs = []
     for i, r in enumerate(rows, 1):
         lid = validate_learner_id(str(r.get("learner_id", "")), f"{p.name} entry {i}")
-        seed = learner_mod.seed_for(lid)
-        saved = r.get("seed")
-        if saved not in (None, "") and int(saved) != seed:
+        seed, saved = learner_mod.seed_for(lid), r.get("seed")
+        if saved not in (None, "") and not _same_seed(saved, seed):
             raise RosterError(
                 f"{p.name} entry {i}: seed {saved} does not belong to {lid} (it should be {seed}); "
                 "recreate the roster instead of editing seeds"
             )
-        members.append(Member(str(r.get("name") or lid), lid, seed))
-    roster = make_roster(cohort, [(m.name, m.learner_id) for m in members], created=created)
-    return Roster(roster.cohort, roster.created, roster.members, (), p)
+        pairs.append((str(r.get("name") or lid), lid))
+    return replace(make_roster(cohort, pairs, created=created), path=p)

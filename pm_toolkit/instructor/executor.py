@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from pm_toolkit import config
+from pm_toolkit.instructor.capture import CAPTURE_ENV
 
 KERNEL_NAME = "pm-toolkit-grader"
 _TIMEOUT_ENAME = "CellTimeLimit"
@@ -104,7 +105,7 @@ def kernel_env(spec: RunSpec) -> dict[str, str]:
             config.HOME_ENV: str(home),
             config.PROGRESS_ENV: str(home / "progress"),
             config.LEARNER_ENV: spec.learner,
-            "PM_TOOLKIT_GRADER_CAPTURE": str(spec.workdir.resolve() / "answers.jsonl"),
+            CAPTURE_ENV: str(spec.workdir.resolve() / "answers.jsonl"),
             "IPYTHONDIR": str(spec.workdir.resolve() / "ipython"),
             "MPLBACKEND": "Agg",
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
@@ -250,7 +251,7 @@ async def _run_one(
         seconds=round(time.monotonic() - start, 2),
         answers=tuple(read_answers(spec.workdir / "answers.jsonl")),
         progress_dir=spec.workdir / "home" / "progress",
-        cells_with_errors=tuple(i for i in errors if i > 0),
+        cells_with_errors=tuple(errors),
         cells_timed_out=tuple(timed_out),
         first_error=first_error[0] if first_error else "",
     )

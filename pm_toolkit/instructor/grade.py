@@ -66,6 +66,7 @@ class GradeRow:
     mistakes: tuple[str, ...] = field(default=(), repr=False)
 
     def as_csv(self) -> list[str]:
+        """The row as ``gradebook.csv`` writes it (``GRADEBOOK_COLUMNS`` order)."""
         return [
             self.learner,
             self.name,
@@ -117,6 +118,7 @@ class Gradebook:
         return row.status if row else None
 
     def problems(self) -> list[SubmissionReport]:
+        """The files that were not graded cleanly (timed out, damaged, nobody's, ...)."""
         return [s for s in self.submissions if s.status != "graded"]
 
     def _repr_html_(self) -> str:
@@ -324,9 +326,17 @@ def _usage_from_store(
         summary = ProgressStore(progress_dir, learner=learner).summary()
     except Exception:
         return {}, set()
-    usage = {k: (int(v.get("hints", 0) or 0), bool(v.get("solution"))) for k, v in summary.items()}
     claimed = {k for k, v in summary.items() if v.get("status") == "correct"}
-    return usage, claimed
+    return _usage(summary), claimed
+
+
+def _usage(entries: dict[str, Any]) -> dict[str, tuple[int, bool]]:
+    """Per exercise: (hints opened, solution viewed), from a progress summary or an export."""
+    return {
+        k: (int(v.get("hints", 0) or 0), bool(v.get("solution")))
+        for k, v in entries.items()
+        if isinstance(v, dict)
+    }
 
 
 def _grade_export(
@@ -348,11 +358,7 @@ def _grade_export(
     grades = recheck_isolated(
         records, seed=member.seed, learner=member.learner_id, scale=scale, time_limit=check_timeout
     )
-    usage = {
-        k: (int(v.get("hints", 0) or 0), bool(v.get("solution")))
-        for k, v in entries.items()
-        if isinstance(v, dict)
-    }
+    usage = _usage(entries)
     unverified = []
     for ex_id, entry in entries.items():
         if not isinstance(entry, dict):
@@ -440,50 +446,21 @@ def _rows(
     for m in roster.members:
         mine = graded.get(m.learner_id, {})
         for ex in exercises:
+            who_what = (m.learner_id, m.name, ex.lesson, ex.id, ex.title)
             got = mine.get(ex.id)
             if got is not None:
                 g, hints, sol, source = got
-                rows.append(
-                    GradeRow(
-                        m.learner_id,
-                        m.name,
-                        ex.lesson,
-                        ex.id,
-                        ex.title,
-                        g.status,
-                        g.attempts,
-                        hints,
-                        sol,
-                        g.message,
-                        source,
-                        g.mistakes,
-                    )
+                row = GradeRow(
+                    *who_what, g.status, g.attempts, hints, sol, g.message, source, g.mistakes
                 )
             elif ex.lesson in covered.get(m.learner_id, set()):
                 why = stopped.get(
                     (m.learner_id, ex.lesson), "no answer was checked in the submission"
                 )
-                rows.append(
-                    GradeRow(
-                        m.learner_id,
-                        m.name,
-                        ex.lesson,
-                        ex.id,
-                        ex.title,
-                        "not_attempted",
-                        message=why,
-                    )
-                )
+                row = GradeRow(*who_what, "not_attempted", message=why)
             else:
-                rows.append(
-                    GradeRow(
-                        m.learner_id,
-                        m.name,
-                        ex.lesson,
-                        ex.id,
-                        ex.title,
-                        NOT_SUBMITTED,
-                        message="nothing handed in for this lesson",
-                    )
+                row = GradeRow(
+                    *who_what, NOT_SUBMITTED, message="nothing handed in for this lesson"
                 )
+            rows.append(row)
     return rows

@@ -74,13 +74,12 @@ def build_pack(
     solution_dir.mkdir(parents=True, exist_ok=True)
     learner_files: list[Path] = []
     solution_files: list[Path] = []
-    lesson_nbs = sorted((root / "lessons").glob("*.ipynb")) if (root / "lessons").is_dir() else []
-    for nb_path in lesson_nbs:
+    for nb_path in sorted((root / "lessons").glob("*.ipynb")):
         target = learner_dir / "lessons" / nb_path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(nb_path, target)
         learner_files.append(target)
-    srcs = sources(root) if (root / "exercises" / "source").is_dir() else []
+    srcs = sources(root)
     if not srcs:
         notes.append("no exercises/source/*.ipynb found: no exercise editions in this pack")
     for src in srcs:
@@ -104,7 +103,7 @@ def build_pack(
         notes.append("docs/facilitator.md not found under the course folder: guide not copied")
     sheets_path = None
     if roster is not None:
-        from pm_toolkit.instructor.answersheet import answer_sheet, sheets_document
+        from pm_toolkit.instructor.answersheet import answer_sheet, sheet_document, sheets_document
 
         sheets = []
         for i, member in enumerate(roster.members, 1):
@@ -119,10 +118,7 @@ def build_pack(
         for sheet in sheets:
             one = sheets_path.parent / roster.cohort / f"{sheet.member.learner_id}.html"
             one.parent.mkdir(parents=True, exist_ok=True)
-            one.write_text(
-                sheets_document([sheet], f"Answer sheet: {sheet.member.name} (instructor only)"),
-                encoding="utf-8",
-            )
+            one.write_text(sheet_document(sheet), encoding="utf-8")
         if roster.path is not None and roster.path.exists():
             shutil.copyfile(roster.path, out / "roster.csv")
     else:

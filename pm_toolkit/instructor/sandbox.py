@@ -28,9 +28,12 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from pm_toolkit import config
 from pm_toolkit.exercises.answer_codec import FunctionSource, decode_answer, encode_answer
+from pm_toolkit.instructor.executor import clean_env
 
 _PRELUDE = ("import math", "import numpy as np", "import pandas as pd")
 
@@ -96,12 +99,8 @@ def run_function(
             "time_limit": time_limit,
             "out": os.path.join(tmp, "result.json"),
         }
-        from pathlib import Path
-
-        from pm_toolkit.instructor.executor import clean_env
-
         env = clean_env(Path(tmp) / "user")
-        env.update({"PM_TOOLKIT_HOME": os.path.join(tmp, "home"), "MPLBACKEND": "Agg"})
+        env.update({config.HOME_ENV: os.path.join(tmp, "home"), "MPLBACKEND": "Agg"})
         budget = time_limit * len(cases) + 60
         try:
             done = subprocess.run(

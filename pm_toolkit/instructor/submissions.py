@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,17 +64,17 @@ def discover(folder: Path) -> list[Path]:
     return out
 
 
-def _lessons_in(nb: dict[str, Any]) -> tuple[str, ...]:
-    keys: list[str] = []
+def _code_sources(nb: dict[str, Any]) -> Iterator[str]:
+    """The text of each code cell (a raw notebook stores it as a string or a list of lines)."""
     for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        src = cell.get("source", "")
-        src = "".join(src) if isinstance(src, list) else str(src)
-        for k in _LESSON_CALL.findall(src):
-            if k not in keys:
-                keys.append(k)
-    return tuple(keys)
+        if cell.get("cell_type") == "code":
+            src = cell.get("source", "")
+            yield "".join(src) if isinstance(src, list) else str(src)
+
+
+def _lessons_in(nb: dict[str, Any]) -> tuple[str, ...]:
+    keys = (k for src in _code_sources(nb) for k in _LESSON_CALL.findall(src))
+    return tuple(dict.fromkeys(keys))
 
 
 def _learner_claims(nb: dict[str, Any]) -> list[str]:
@@ -82,11 +82,8 @@ def _learner_claims(nb: dict[str, Any]) -> list[str]:
     meta = nb.get("metadata", {}).get("pm_toolkit", {})
     if isinstance(meta, dict) and isinstance(meta.get("learner"), str):
         claims.append(meta["learner"].strip().lower())
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "code":
-            src = cell.get("source", "")
-            src = "".join(src) if isinstance(src, list) else str(src)
-            claims += [m.strip().lower() for m in _SET_LEARNER.findall(src)]
+    for src in _code_sources(nb):
+        claims += [m.strip().lower() for m in _SET_LEARNER.findall(src)]
     return claims
 
 
