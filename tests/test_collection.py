@@ -232,6 +232,14 @@ def test_smaller_windows_are_fresher_but_noisier():
     assert t["typical_std_error"].iloc[-1] == pytest.approx(np.sqrt(0.05 * 0.95 / (n / 7)), rel=0.2)
 
 
+def test_alert_dashboard_starts_at_the_threshold_asked_for():
+    end = T0 + pd.Timedelta("1D")
+    assert col.alert_dashboard(CLEAN, T0, end).controls["factor"].value == 1.5
+    assert col.alert_dashboard(CLEAN, T0, end, factor=3.0).controls["factor"].value == 3.0
+    with pytest.raises(ValueError, match=r"between 1\.2 and 4\.0"):
+        col.alert_dashboard(CLEAN, T0, end, factor=9.0)
+
+
 def test_stockout_signals_from_events_and_from_inventory():
     rows = [(f"s{i}", "add_to_cart", "P9", T0 + pd.Timedelta(minutes=i)) for i in range(4)]
     rows += [("s9", "add_to_cart", "P1", T0), ("s9", "purchase", "P1", T0 + pd.Timedelta("1min"))]

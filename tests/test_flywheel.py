@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pm_toolkit import flywheel as fw
+from pm_toolkit.viz_svg import nice_ticks
 
 STOCKS = ("customers", "sellers", "selection", "capacity", "cumulative_orders", "orders")
 
@@ -455,7 +456,7 @@ def test_svg_chart_scales_points_into_the_plot_area():
                        xlabel="x", ylabel="y", width=200, height=100)  # fmt: skip
     # left margin 62, right 12, top 40, bottom 42: (0, 0) and (10, 100) map to the corners.
     assert "points='62.0,58.0 188.0,40.0'" in svg
-    assert fw._nice_ticks(0, 97) == [0, 25, 50, 75, 100]
+    assert nice_ticks(0, 97) == [0, 25, 50, 75, 100]
 
 
 def test_params_table_labels_every_knob_as_an_assumption():

@@ -606,6 +606,12 @@ def test_dashboard_city_tier_picker_uses_plain_labels(tiny):
         dash.update(pin_code="110001")
 
 
+def test_dashboard_view_shows_rupees_in_lakh_grouping():
+    view = m.DashboardView("All sessions", "01 Oct", "31 Oct", 1000, 30, 40, 1234567.0, 0.03, 900.0)
+    assert "revenue ₹12,34,567" in repr(view)
+    assert "₹12,34,567" in view._repr_html_() and "₹30,864" in view._repr_html_()
+
+
 def test_records_render_for_learners(events, shop):
     sessions, _ = shop
     f = m.funnel(events)

@@ -31,7 +31,7 @@ Metrics (per session, the unit a visitor experiences):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
@@ -53,12 +53,7 @@ class FunnelMetrics:
     events_per_session: float
 
     def as_dict(self) -> dict[str, float]:
-        return {
-            "sessions": self.sessions,
-            "session_conversion": self.session_conversion,
-            "cart_abandonment": self.cart_abandonment,
-            "events_per_session": self.events_per_session,
-        }
+        return asdict(self)
 
 
 def funnel_metrics(events: pd.DataFrame) -> FunnelMetrics:
@@ -138,6 +133,11 @@ class QualityCheck:
         return html_card(f"Data-quality check: {self.name}", facts, table)
 
 
+def _event_ids(events: pd.DataFrame, rows: pd.Series) -> list:
+    """The flagged events' ``event_id`` (their row labels when the log has no such column)."""
+    return list(events.loc[rows, "event_id"] if "event_id" in events else events.index[rows])
+
+
 def _result(
     name: str,
     rule: str,
@@ -173,13 +173,12 @@ def find_duplicates(events: pd.DataFrame, keys: Sequence[str] = DUPLICATE_KEYS) 
             f"events have no column(s) {missing}; duplicates are judged on {list(keys)}"
         )
     dup = events.duplicated(subset=list(keys), keep="first")
-    ids = events.loc[dup, "event_id"] if "event_id" in events else events.index[dup]
     return _result(
         "duplicate events",
         f"same {', '.join(keys)} as an earlier event",
         events,
         dup,
-        list(ids),
+        _event_ids(events, dup),
         "event",
     )
 
@@ -255,7 +254,6 @@ def find_missing_ids(
     if column not in events.columns:
         raise ValueError(f"events have no {column!r} column to check")
     blank = events[column].isna()
-    ids = events.loc[blank, "event_id"] if "event_id" in events else events.index[blank]
     if sessions is not None:
         known = sessions.dropna(subset=[column]).drop_duplicates("session_id")
         known = known.set_index("session_id")[column]
@@ -269,7 +267,7 @@ def find_missing_ids(
         f"{column} is empty (filled from the same session where possible)",
         events,
         blank,
-        list(ids),
+        _event_ids(events, blank),
         "event",
         cleaned=repaired.loc[~still],
     )
@@ -300,13 +298,12 @@ def find_late_events(
     if allowed < pd.Timedelta(0):
         raise ValueError(f"allowed_lateness must be zero or more; got {allowed}")
     late = (events[ingested_col] - events["ts"]) > allowed
-    ids = events.loc[late, "event_id"] if "event_id" in events else events.index[late]
     return _result(
         "late events",
         f"arrived more than {allowed} after they happened",
         events,
         late,
-        list(ids),
+        _event_ids(events, late),
         "event",
     )
 

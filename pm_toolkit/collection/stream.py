@@ -27,11 +27,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from pm_toolkit.collection._display import html_card, pct
+
+if TYPE_CHECKING:
+    from pm_toolkit.viz import Dashboard
+
+#: The alert threshold slider of :func:`alert_dashboard`: (min, max, step).
+_FACTOR_SLIDER = (1.2, 4.0, 0.1)
 
 
 def _window(ts: pd.Series, window: str) -> pd.Series:
@@ -316,16 +323,21 @@ def alert_dashboard(
     end: pd.Timestamp,
     windows: Sequence[str] = ("15min", "1h", "6h", "1D"),
     factor: float = 1.5,
-):
+) -> Dashboard:
     """A :class:`pm_toolkit.viz.Dashboard`: pick a window and a threshold, see alerts and false alarms.
 
-    ``start``/``end`` bound the known busy period (e.g. a sale week). ``dash.update(window="1D",
-    factor=1.5)`` redraws; ``dash.result`` is the :class:`AlertSummary`.
+    ``start``/``end`` bound the known busy period (e.g. a sale week); the threshold slider
+    starts at ``factor``. ``dash.update(window="1D", factor=1.5)`` redraws; ``dash.result`` is
+    the :class:`AlertSummary`.
     """
     import ipywidgets as widgets
     import matplotlib.dates as mdates
 
     from pm_toolkit import viz
+
+    lo, hi, step = _FACTOR_SLIDER
+    if not lo <= factor <= hi:
+        raise ValueError(f"factor must be between {lo} and {hi} (the slider's range); got {factor}")
 
     cache: dict[str, pd.DataFrame] = {}
 
@@ -366,5 +378,7 @@ def alert_dashboard(
     return viz.Dashboard(
         render,
         window=widgets.Dropdown(options=list(windows), value=windows[min(1, len(windows) - 1)]),
-        factor=widgets.FloatSlider(value=2.0, min=1.2, max=4.0, step=0.1, continuous_update=False),
+        factor=widgets.FloatSlider(
+            value=factor, min=lo, max=hi, step=step, continuous_update=False
+        ),
     )

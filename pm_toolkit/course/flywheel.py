@@ -17,11 +17,6 @@ HORIZON = 260
 NEW_MARKUP = 0.40
 PRICE_CUT = -0.10
 
-TOP_PRODUCT_SQL = fw.TOP_PRODUCT_SQL
-
-#: The data world's category codes (one source of truth: the generator's catalogue).
-_CATEGORIES = CATEGORIES
-
 
 def _customers_end(markup: float, seed: int) -> float:
     params = replace(fw.FlywheelParams(), markup=markup)
@@ -64,7 +59,7 @@ def _best_promo_value_seekers(ctx) -> str:
 
 
 def _price_cut(ctx) -> fw.PriceChange:
-    top = ctx.sql(TOP_PRODUCT_SQL).iloc[0]
+    top = ctx.sql(fw.TOP_PRODUCT_SQL).iloc[0]
     return fw.price_change(
         float(top["list_price"]), float(top["unit_cost"]), float(top["elasticity"]), PRICE_CUT
     )
@@ -193,7 +188,7 @@ EXERCISES = [
                     if c == "fashion"
                     else f"Check the weekly trend of {c}'s share of views in your data."
                 )
-                for c in _CATEGORIES
+                for c in CATEGORIES  # the generator's catalogue: one source of truth
             }
         ),
         reference=lambda ctx: str(_growth(ctx)["category"].iloc[0]),

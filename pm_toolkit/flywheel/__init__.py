@@ -66,7 +66,6 @@ from pm_toolkit.flywheel.interactive import (
     summarise_run,
     svg_chart,
 )
-from pm_toolkit.flywheel.interactive import _nice_ticks as _nice_ticks  # used by the tests
 from pm_toolkit.flywheel.levers import (
     CHECKOUT_SESSIONS_SQL,
     LEVERS,

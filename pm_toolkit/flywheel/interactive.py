@@ -15,7 +15,7 @@ import pandas as pd
 
 from pm_toolkit.flywheel._format import _html_table, _inr
 from pm_toolkit.flywheel.model import FlywheelParams, simulate
-from pm_toolkit.viz_svg import line_chart, nice_ticks
+from pm_toolkit.viz_svg import line_chart
 
 
 @dataclass(frozen=True)
@@ -107,15 +107,9 @@ class _RunFigure:
         self.customers.set_ydata(frame["customers"] / 1e5)
         self.price.set_ydata(frame["price"])
         self.comp.set_ydata(frame["competitor_price"])
-        change = frame["customers"].iloc[-1] / self.default["customers"].iloc[-1] - 1
-        gap = frame["price"].iloc[-1] / frame["competitor_price"].iloc[-1] - 1
-        self.left.set_title(f"{100 * change:+.0f} % customers vs default after {len(frame)} "
-                            "weeks", loc="left")  # fmt: skip
-        self.right.set_title(
-            f"Our price ends {100 * abs(gap):.0f} % "
-            f"{'below' if gap < 0 else 'above'} the competitor's",
-            loc="left",
-        )
+        customers_title, price_title = _run_titles(frame, self.default)
+        self.left.set_title(customers_title, loc="left")
+        self.right.set_title(price_title, loc="left")
         for ax in (self.left, self.right):
             ax.relim()
             ax.autoscale_view()
@@ -125,9 +119,14 @@ class _RunFigure:
 _DASH_DPI = 80
 
 
-def _nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
-    """About ``n`` round tick values covering [lo, hi]: :func:`pm_toolkit.viz_svg.nice_ticks`."""
-    return nice_ticks(lo, hi, n)
+def _run_titles(frame: pd.DataFrame, default: pd.DataFrame) -> tuple[str, str]:
+    """The two charts' findings, the same whether drawn as SVG or with matplotlib."""
+    change = frame["customers"].iloc[-1] / default["customers"].iloc[-1] - 1
+    gap = frame["price"].iloc[-1] / frame["competitor_price"].iloc[-1] - 1
+    return (
+        f"{100 * change:+.0f} % customers vs default after {len(frame)} weeks",
+        f"Our price ends {100 * abs(gap):.0f} % {'below' if gap < 0 else 'above'} the competitor's",
+    )
 
 
 def svg_chart(
@@ -173,21 +172,19 @@ class FlywheelView:
 
         f, d = self.frame, self.default
         weeks = f["period"].to_numpy()
-        change = f["customers"].iloc[-1] / d["customers"].iloc[-1] - 1
-        gap = f["price"].iloc[-1] / f["competitor_price"].iloc[-1] - 1
+        customers_title, price_title = _run_titles(f, d)
         customers = svg_chart(
             weeks,
             [(d["customers"] / 1e5, viz.PALETTE[7], "default settings", True),
              (f["customers"] / 1e5, viz.PALETTE[0], "this run", False)],
-            title=f"{100 * change:+.0f} % customers vs default after {len(f)} weeks",
+            title=customers_title,
             xlabel="Week", ylabel="Customers (lakh)", fmt=lambda v: f"{v:,.0f}",
         )  # fmt: skip
         prices = svg_chart(
             weeks,
             [(f["price"], viz.PALETTE[0], "our price", False),
              (f["competitor_price"], viz.PALETTE[5], "competitor price", False)],
-            title=f"Our price ends {100 * abs(gap):.0f} % "
-                  f"{'below' if gap < 0 else 'above'} the competitor's",
+            title=price_title,
             xlabel="Week", ylabel="Price of an average order (₹)", fmt=viz.format_inr,
         )  # fmt: skip
         return customers, prices

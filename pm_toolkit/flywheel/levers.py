@@ -118,7 +118,8 @@ def promotion_response(
 
     One row per (segment, promotion) other than ``baseline``: sessions, conversion rate, the
     baseline's conversion rate in the same segment, the relative ``lift`` and a two-sided
-    p-value from the two-proportion z-test (pooled variance). Because the banner was assigned at
+    p-value from the two-proportion z-test (pooled variance,
+    :func:`pm_toolkit.experiments.proportion_test`). Because the banner was assigned at
     random per session, the difference is the promotion's effect, not a difference in shoppers.
 
     >>> s = pd.DataFrame({"segment": ["a"] * 4, "promotion_shown": ["none", "none", "x", "x"],
@@ -126,7 +127,7 @@ def promotion_response(
     >>> float(promotion_response(s)["lift"].iloc[0])
     1.0
     """
-    from scipy import stats
+    from pm_toolkit.experiments.significance import proportion_test
 
     g = sessions.groupby([segment, promotion])[converted].agg(["sum", "count"])
     rows = []
@@ -138,9 +139,7 @@ def promotion_response(
             if promo == baseline:
                 continue
             rate, b_rate = conv / n, b_conv / b_n
-            pooled = (conv + b_conv) / (n + b_n)
-            se = math.sqrt(pooled * (1 - pooled) * (1 / n + 1 / b_n))
-            p = float(2 * stats.norm.sf(abs(rate - b_rate) / se)) if se > 0 else 1.0
+            p = proportion_test(b_conv, b_n, conv, n).p_value
             rows.append({
                 "segment": seg, "promotion": promo, "sessions": int(n),
                 "conversion": float(rate), "baseline_conversion": float(b_rate),

@@ -5,12 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._common import _local_time
+
 
 def _period_index(ts: pd.Series, period: str) -> pd.Series:
-    # Drop the timezone first: periods are calendar buckets in local (IST) time.
-    if isinstance(ts.dtype, pd.DatetimeTZDtype):
-        ts = ts.dt.tz_localize(None)
-    return ts.dt.to_period(period)
+    return _local_time(ts).dt.to_period(period)
 
 
 def _ages(cohorts: pd.Index, last: pd.Period) -> np.ndarray:

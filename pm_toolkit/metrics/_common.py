@@ -20,6 +20,13 @@ def _require(frame: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
         )
 
 
+def _local_time(ts: pd.Series) -> pd.Series:
+    # Drop the timezone: days and periods are calendar buckets in local (IST) time.
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        return ts.dt.tz_localize(None)
+    return ts
+
+
 def _sales(orders: pd.DataFrame, exclude_statuses: Sequence[str]) -> pd.DataFrame:
     if not exclude_statuses:
         return orders

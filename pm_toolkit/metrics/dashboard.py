@@ -13,7 +13,7 @@ import pandas as pd
 
 from pm_toolkit.viz_svg import Series, line_chart
 
-from ._common import NOT_A_SALE, _require
+from ._common import NOT_A_SALE, _local_time, _require
 from .tables import session_table
 
 __all__ = ["DashboardView", "metrics_dashboard"]
@@ -58,14 +58,18 @@ class DashboardView:
         return f"{self.label} converts {side} than everyone: {cr:.2%} vs {self.all_conversion:.2%}"
 
     def __repr__(self) -> str:
+        from pm_toolkit.viz import format_inr
+
         return (
             f"DashboardView({self.label}, {self.first_day} to {self.last_day}: "
             f"{self.sessions:,} sessions, conversion {self.conversion_rate:.2%} "
-            f"(everyone: {self.all_conversion:.2%}), AOV ₹{self.aov:,.0f} "
-            f"(everyone: ₹{self.all_aov:,.0f}), revenue ₹{self.revenue:,.0f})"
+            f"(everyone: {self.all_conversion:.2%}), AOV {format_inr(self.aov)} "
+            f"(everyone: {format_inr(self.all_aov)}), revenue {format_inr(self.revenue)})"
         )
 
     def _repr_html_(self) -> str:
+        from pm_toolkit.viz import format_inr
+
         def cell(name: str, value: str, ref: str = "") -> str:
             ref_html = f"<div style='opacity:0.75'>everyone: {ref}</div>" if ref else ""
             return (
@@ -75,15 +79,15 @@ class DashboardView:
             )
 
         cr = "n/a" if self.sessions == 0 else f"{self.conversion_rate:.2%}"
-        aov = "n/a" if self.orders == 0 else f"₹{self.aov:,.0f}"
+        aov = "n/a" if self.orders == 0 else format_inr(self.aov)
         return (
             f"<div class='pm-metrics-view'><b>{html.escape(self.finding)}</b>"
             f"<div style='opacity:0.75'>{self.first_day} to {self.last_day}</div>"
             "<table><tr>"
             + cell("sessions", f"{self.sessions:,}")
             + cell("conversion", cr, f"{self.all_conversion:.2%}")
-            + cell("AOV", aov, f"₹{self.all_aov:,.0f}")
-            + cell("revenue", f"₹{self.revenue:,.0f}")
+            + cell("AOV", aov, format_inr(self.all_aov))
+            + cell("revenue", format_inr(self.revenue))
             + "</tr></table>"
             + _sparkline_svg(
                 self.daily, self.all_conversion, self.first_day, self.last_day, self.finding
@@ -102,7 +106,7 @@ def _sparkline_svg(
     y = np.asarray(daily, dtype=float)
     if y.size == 0 or np.isnan(y).all():
         return ""
-    from pm_toolkit.viz import PALETTE, format_pct
+    from pm_toolkit.viz import PALETTE, PERCENT
 
     days = np.arange(1, y.size + 1)
     return line_chart(
@@ -114,7 +118,7 @@ def _sparkline_svg(
         title=title or "Daily conversion rate",
         xlabel=f"Day of the range (day 1 = {first}, day {y.size} = {last})",
         ylabel="Conversion (%)",
-        yfmt=lambda v: format_pct(v, 0 if abs(v) >= 0.1 else 1),
+        yfmt=PERCENT,  # the course's percent ticks: a matplotlib formatter is a callable too
         width=520,
         height=220,
     )
@@ -134,10 +138,7 @@ class _DashboardData:
         _require(sessions, "sessions", ["start_ts", *filters])
         placed = session_table(sessions, orders)
         sales = session_table(sessions, orders, NOT_A_SALE)
-        ts = placed["start_ts"]
-        if isinstance(ts.dtype, pd.DatetimeTZDtype):
-            ts = ts.dt.tz_localize(None)
-        day = ts.dt.normalize()
+        day = _local_time(placed["start_ts"]).dt.normalize()
         self.first = day.min()
         self.day = ((day - self.first).dt.days).to_numpy(dtype=np.int64)
         self.n_days = int(self.day.max()) + 1

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ._common import _require, _sales
+from ._common import _local_time, _require, _sales
 
 __all__ = ["daily_summary", "session_table"]
 
@@ -55,10 +55,7 @@ def daily_summary(table: pd.DataFrame, time_column: str = "start_ts") -> pd.Data
     of the day's sums; summing the columns over days and dividing again gives the period's rate.
     """
     _require(table, "session_table", [time_column, "converted", "orders", "revenue"])
-    ts = table[time_column]
-    if isinstance(ts.dtype, pd.DatetimeTZDtype):
-        ts = ts.dt.tz_localize(None)
-    day = ts.dt.normalize()
+    day = _local_time(table[time_column]).dt.normalize()
     g = table.groupby(day.rename("date"), sort=True)
     out = g.agg(
         sessions=("converted", "size"),
