@@ -372,3 +372,19 @@ def test_a_real_progress_export_is_rechecked_as_correct(tmp_path, monkeypatch):
     book = grade(subs, load_roster(roster.path), tmp_path / "grades", scale="tiny")
     assert book.status_of("zoya@example.in", ex.q1.id) == "correct"
     assert book.status_of("zoya@example.in", ex.q2.id) == "incorrect"
+
+
+@pytest.mark.parametrize(
+    ("filename", "owner"),
+    [
+        ("asha@example.in__02_web_metrics.ipynb", "asha@example.in"),
+        ("Asha@Example.in-lesson2.ipynb", "asha@example.in"),
+        ("02_web_metrics (asha@example.in).ipynb", "asha@example.in"),
+        ("masha@example.in__02_web_metrics.ipynb", None),  # someone else, not on the roster
+        ("asha@example.india.ipynb", None),
+    ],
+)
+def test_a_file_name_credits_only_a_whole_roster_id(filename, owner):
+    from pm_toolkit.instructor.submissions import classify_name
+
+    assert classify_name(filename, ["asha@example.in", "ravi@example.in"]) == owner

@@ -48,7 +48,10 @@ def classify_name(filename: str, roster_ids: Sequence[str]) -> str | None:
         head = low.split("__", 1)[0].strip()
         if head in roster_ids:
             return head
-    found = [lid for lid in roster_ids if lid in low]
+    # An id counts only as a whole token: "masha@x.in" must not be credited to "asha@x.in".
+    found = [
+        lid for lid in roster_ids if re.search(rf"(?<![\w.%+-]){re.escape(lid)}(?![a-z0-9])", low)
+    ]
     return max(found, key=len) if found else None
 
 
