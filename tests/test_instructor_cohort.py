@@ -351,6 +351,16 @@ def test_function_answers_are_rerun_from_source_with_their_helpers_and_lambdas()
     assert status(lambda mrp, d: mrp - d) == "incorrect"
 
 
+def test_a_decoded_function_is_sent_to_the_sandbox_in_the_recorded_form():
+    from pm_toolkit.exercises.answer_codec import FunctionSource
+    from pm_toolkit.instructor import sandbox
+
+    recorded = json.loads(json.dumps(encode_answer(_price_with_helper)))
+    src = decode_answer(recorded)
+    assert isinstance(src, FunctionSource) and src.helpers and src.constants
+    assert sandbox.encode_function_source(src) == recorded
+
+
 def test_a_real_progress_export_is_rechecked_as_correct(tmp_path, monkeypatch):
     """The engine keeps each answered exercise's raw answer, so an export proves itself."""
     from pm_toolkit import cli as main_cli

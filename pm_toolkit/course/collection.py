@@ -44,10 +44,10 @@ def _all_columns(ctx) -> int:
 
 
 def _cleaning(ctx) -> col.CleaningReport:
-    key = "collection:cleaning"
-    if key not in ctx.cache:
-        ctx.cache[key] = col.clean_events(_events(ctx), sessions=ctx.load("sessions"))
-    return ctx.cache[key]
+    return ctx.cached(
+        "collection:cleaning",
+        lambda: col.clean_events(_events(ctx), sessions=ctx.load("sessions")),
+    )
 
 
 def _shift_pp(ctx) -> float:

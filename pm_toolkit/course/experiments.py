@@ -39,18 +39,15 @@ DECISION_OPTIONS = {
 
 
 def _assignments(ctx) -> pd.DataFrame:
-    key = "experiments:assignments"
-    if key not in ctx.cache:
-        ctx.cache[key] = ctx.load("assignments")
-    return ctx.cache[key]
+    return ctx.cached("experiments:assignments", lambda: ctx.load("assignments"))
 
 
 def _result(experiment_id: str, metric: str = "converted", alpha: float = 0.05):
     def compute(ctx) -> ex.ComparisonResult:
-        key = f"experiments:{experiment_id}:{metric}:{alpha}"
-        if key not in ctx.cache:
-            ctx.cache[key] = ex.analyse(_assignments(ctx), experiment_id, metric, alpha)
-        return ctx.cache[key]
+        return ctx.cached(
+            f"experiments:{experiment_id}:{metric}:{alpha}",
+            lambda: ex.analyse(_assignments(ctx), experiment_id, metric, alpha),
+        )
 
     return compute
 
@@ -60,15 +57,16 @@ def _sample_size_value(mde: float = RELATIVE_MDE, relative: bool = True, **kwarg
 
 
 def _srm_results(ctx) -> dict[str, ex.SrmResult]:
-    key = "experiments:srm"
-    if key not in ctx.cache:
+
+    def make() -> dict[str, ex.SrmResult]:
         a = _assignments(ctx)
         registry = ctx.load("experiments").set_index("experiment_id")
-        ctx.cache[key] = {
+        return {
             e: ex.srm_check(a, e, float(registry.loc[e, "planned_split"]))
             for e in sorted(a["experiment_id"].unique())
         }
-    return ctx.cache[key]
+
+    return ctx.cached("experiments:srm", make)
 
 
 def _srm_experiment(ctx) -> str:

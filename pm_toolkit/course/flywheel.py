@@ -30,10 +30,9 @@ def _markup_effect(ctx) -> float:
 
 
 def _comparison(ctx) -> fw.DecisionComparison:
-    key = "flywheel:comparison"
-    if key not in ctx.cache:
-        ctx.cache[key] = fw.compare_decisions(None, HORIZON, seed=ctx.seed)
-    return ctx.cache[key]
+    return ctx.cached(
+        "flywheel:comparison", lambda: fw.compare_decisions(None, HORIZON, seed=ctx.seed)
+    )
 
 
 def _delay(ctx) -> float:

@@ -36,15 +36,16 @@ SIMPSON_SPLIT, SIMPSON_END = "2025-10-01", "2025-11-01"
 
 def clean_tables(ctx: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(human sessions, clean events): duplicates and bot sessions removed, as in the notebook."""
-    key = "metrics:clean"
-    if key not in ctx.cache:
+
+    def make() -> tuple[pd.DataFrame, pd.DataFrame]:
         from pm_toolkit import collection
 
         dupes = collection.find_duplicates(ctx.load("events"))
         bots = collection.find_bots(dupes.cleaned)
         sessions = ctx.load("sessions")
-        ctx.cache[key] = (sessions[~sessions["session_id"].isin(bots.ids)], bots.cleaned)
-    sessions, events = ctx.cache[key]
+        return sessions[~sessions["session_id"].isin(bots.ids)], bots.cleaned
+
+    sessions, events = ctx.cached("metrics:clean", make)
     return sessions.copy(), events.copy()
 
 

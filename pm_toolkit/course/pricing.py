@@ -7,8 +7,6 @@ learner gets their own right answers and no answer is typed here.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pm_toolkit import pricing
 from pm_toolkit.exercises import Choice, Exercise, Judgement, Number, Percent, WrongAnswer
 
@@ -18,29 +16,22 @@ TRUST_FOR_CHOICE = 0.02
 SWITCHBACK_LIFT = 0.05
 
 
-def _cached(ctx: Any, key: str, make):
-    full = f"pricing:{key}"
-    if full not in ctx.cache:
-        ctx.cache[full] = make()
-    return ctx.cache[full]
-
-
 def _test(ctx):
-    return _cached(
-        ctx, "test", lambda: pricing.panel_elasticity(ctx.load("pricing_panel"), randomised=True)
+    return ctx.cached(
+        "pricing:test", lambda: pricing.panel_elasticity(ctx.load("pricing_panel"), randomised=True)
     )
 
 
 def _naive(ctx):
-    return _cached(
-        ctx, "naive", lambda: pricing.panel_elasticity(ctx.load("pricing_panel"), randomised=False)
+    return ctx.cached(
+        "pricing:naive",
+        lambda: pricing.panel_elasticity(ctx.load("pricing_panel"), randomised=False),
     )
 
 
 def _market(ctx) -> pricing.Market:
-    return _cached(
-        ctx,
-        "market",
+    return ctx.cached(
+        "pricing:market",
         lambda: pricing.case_market(
             ctx.load("pricing_panel"), ctx.load("products"), elasticity=_test(ctx).elasticity
         ),
@@ -48,8 +39,8 @@ def _market(ctx) -> pricing.Market:
 
 
 def _report(ctx, trust: float) -> pricing.SimulationReport:
-    return _cached(
-        ctx, f"report:{trust}", lambda: pricing.simulate(_market(ctx), trust_effect=trust)
+    return ctx.cached(
+        f"pricing:report:{trust}", lambda: pricing.simulate(_market(ctx), trust_effect=trust)
     )
 
 
@@ -61,7 +52,7 @@ def _tight_product(ctx) -> tuple[float, float]:
         row = first.loc[(first["unit_cost"] / first["mrp"]).idxmax()]
         return float(row["unit_cost"]), float(row["mrp"])
 
-    return _cached(ctx, "tight_product", make)
+    return ctx.cached("pricing:tight_product", make)
 
 
 def _capped(ctx) -> float:
@@ -81,7 +72,7 @@ def _units(ctx) -> tuple[float, float]:
         u = pricing.region_day_units(ctx.load("orders"), ctx.load("customers"))
         return float(u["revenue"].mean()), float(u["revenue"].std())
 
-    return _cached(ctx, "units", make)
+    return ctx.cached("pricing:units", make)
 
 
 def _units_needed(ctx) -> int:
@@ -283,8 +274,8 @@ EXERCISES = [
             "it as the fraction the function returns (e.g. 0.008) or with a % sign ('0.8%')."
         ),
         kind=Percent(rel=0.03, abs=0.0002, accept="fraction"),
-        reference=lambda ctx: _cached(
-            ctx, "be", lambda: pricing.break_even_trust(_market(ctx), "hourly", "static")
+        reference=lambda ctx: ctx.cached(
+            "pricing:be", lambda: pricing.break_even_trust(_market(ctx), "hourly", "static")
         ),
         hints=[
             "The function searches for the trust effect where the two margins are equal.",

@@ -162,6 +162,19 @@ def _encode_function(fn: types.FunctionType) -> dict[str, Any]:
         helpers=tuple(s for s in (_source(h) for h in helpers) if s),
         constants=tuple(sorted({k: v for f in everyone for k, v in _constants(f)}.items())),
     )
+    return encode_function_source(src)
+
+
+def encode_function_source(src: FunctionSource) -> dict[str, Any]:
+    """The JSON form of a ``FunctionSource`` (what ``decode_answer`` turns back into one).
+
+    Its ``constants`` are already encoded values, so a decoded ``FunctionSource`` re-encodes
+    to the same data (the grader sends it on to the function sandbox this way).
+
+    >>> src = FunctionSource("f", "def f(x): return x * K", constants=(("K", 2),))
+    >>> decode_answer(encode_function_source(src)) == src
+    True
+    """
     return {
         TAG: "function",
         "name": src.name,

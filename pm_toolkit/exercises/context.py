@@ -13,13 +13,15 @@ are cached on the context, so the second check of an exercise is fast.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import pandas as pd
 
 SCALES = ("tiny", "small", "large")
+
+_T = TypeVar("_T")
 
 
 class LearnerContext:
@@ -61,6 +63,26 @@ class LearnerContext:
 
     def __repr__(self) -> str:
         return f"LearnerContext(learner={self.learner!r}, seed={self.seed}, scale={self.scale!r})"
+
+    def cached(self, key: str, make: Callable[[], _T]) -> _T:
+        """``make()``, computed the first time ``key`` is asked for on this context, then reused.
+
+        The value lives in ``self.cache`` under ``key`` (so keys are shared by every caller:
+        prefix them, e.g. ``"pricing:market"``). ``make`` takes no arguments; it may itself
+        call ``cached`` for other keys.
+
+        >>> ctx = LearnerContext(seed=1, scale="tiny", tables={})
+        >>> calls = []
+        >>> ctx.cached("demo:answer", lambda: calls.append(1) or 42)
+        42
+        >>> ctx.cached("demo:answer", lambda: calls.append(1) or 0)
+        42
+        >>> len(calls), ctx.cache["demo:answer"]
+        (1, 42)
+        """
+        if key not in self.cache:
+            self.cache[key] = make()
+        return self.cache[key]
 
     def load(self, table: str) -> pd.DataFrame:
         """One table of the learner's data (a copy: checkers may modify it freely)."""

@@ -210,21 +210,21 @@ class Exercise:
     # -- references -------------------------------------------------------------------------
     def resolve_reference(self, ctx: LearnerContext) -> Any:
         """The reference for this learner, computed once per context."""
-        key = f"{self.id}:reference"
-        if key not in ctx.cache:
+
+        def make() -> Any:
             ref = self.reference
             # A FunctionAnswer's reference is the right function itself, not a function of ctx.
             if callable(ref) and self.kind.kind_name != "function":
                 ref = ref(ctx)
-            ctx.cache[key] = ref
-        return ctx.cache[key]
+            return ref
+
+        return ctx.cached(f"{self.id}:reference", make)
 
     def expected(self, ctx: LearnerContext) -> Any:
         """The value a right answer is compared with (cached per context; never stored)."""
-        key = f"{self.id}:expected"
-        if key not in ctx.cache:
-            ctx.cache[key] = self.kind.expected(self.resolve_reference(ctx), ctx)
-        return ctx.cache[key]
+        return ctx.cached(
+            f"{self.id}:expected", lambda: self.kind.expected(self.resolve_reference(ctx), ctx)
+        )
 
     def reference_answer(self, ctx: LearnerContext) -> Any:
         """What a learner would submit to be right (solution editions, self-tests)."""

@@ -32,7 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from pm_toolkit import config
-from pm_toolkit.exercises.answer_codec import FunctionSource, decode_answer, encode_answer
+from pm_toolkit.exercises.answer_codec import (
+    FunctionSource,
+    decode_answer,
+    encode_answer,
+    encode_function_source,
+)
 from pm_toolkit.instructor.executor import clean_env
 
 _PRELUDE = ("import math", "import numpy as np", "import pandas as pd")
@@ -136,17 +141,6 @@ def _decode_result(r: dict[str, Any]) -> dict[str, Any]:
     if "value" in r:
         return {"value": decode_answer(r["value"])}
     return r
-
-
-def encode_function_source(fn: FunctionSource) -> dict[str, Any]:
-    return {
-        "$t": "function",
-        "name": fn.name,
-        "source": fn.source,
-        "imports": [list(p) for p in fn.imports],
-        "helpers": list(fn.helpers),
-        "constants": [[k, v] for k, v in fn.constants],
-    }
 
 
 def _define(fn: FunctionSource) -> Any:
