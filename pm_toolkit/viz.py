@@ -26,6 +26,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+# Re-exported: callers keep writing ``viz.format_inr`` / ``viz.format_pct``.
+from pm_toolkit.formatting import format_inr, format_pct
+
 #: Okabe–Ito palette: distinguishable with the common forms of colour blindness.
 PALETTE = (
     "#0072B2",  # blue
@@ -48,34 +51,6 @@ _STYLE = {
     "axes.titleweight": "bold",
     "figure.dpi": 100,
 }
-
-
-def format_inr(value: float, decimals: int = 0) -> str:
-    """Rupees with Indian digit grouping (lakh, crore).
-
-    >>> format_inr(1234567.5)
-    '₹12,34,568'
-    >>> format_inr(-950.25, decimals=2)
-    '-₹950.25'
-    """
-    sign = "-" if value < 0 else ""
-    text = f"{abs(value):.{decimals}f}"
-    whole, _, frac = text.partition(".")
-    if len(whole) > 3:
-        head, tail = whole[:-3], whole[-3:]
-        groups = []
-        while len(head) > 2:
-            groups.insert(0, head[-2:])
-            head = head[:-2]
-        if head:
-            groups.insert(0, head)
-        whole = ",".join([*groups, tail])
-    return f"{sign}₹{whole}" + (f".{frac}" if frac else "")
-
-
-def format_pct(value: float, decimals: int = 1) -> str:
-    """A rate as a percentage: ``format_pct(0.0234)`` → ``'2.3%'``."""
-    return f"{100 * value:.{decimals}f}%"
 
 
 #: Axis formatters: ``ax.yaxis.set_major_formatter(viz.RUPEES)``.

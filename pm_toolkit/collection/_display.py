@@ -22,8 +22,3 @@ def html_card(
             parts.append(f"<p><i>… {len(table) - 20:,} more rows</i></p>")
     parts.append("</div>")
     return "".join(parts)
-
-
-def pct(value: float, decimals: int = 2) -> str:
-    """``0.0234`` → ``'2.34%'``; NaN → ``'n/a'``."""
-    return "n/a" if pd.isna(value) else f"{100 * value:.{decimals}f}%"

@@ -35,7 +35,8 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-from pm_toolkit.collection._display import html_card, pct
+from pm_toolkit.collection._display import html_card
+from pm_toolkit.formatting import format_pct
 
 #: GA4 keeps accepting events for a day's export for up to 3 days, then drops them.
 GA4_LATENESS = pd.Timedelta(days=3)
@@ -111,9 +112,10 @@ class QualityCheck:
     def __repr__(self) -> str:
         return (
             f"QualityCheck({self.name!r}: {self.found:,} {self.id_kind}s flagged; conversion "
-            f"{pct(self.before.session_conversion)} → {pct(self.after.session_conversion)}, "
-            f"cart abandonment {pct(self.before.cart_abandonment)} → "
-            f"{pct(self.after.cart_abandonment)})"
+            f"{format_pct(self.before.session_conversion, 2)} → "
+            f"{format_pct(self.after.session_conversion, 2)}, "
+            f"cart abandonment {format_pct(self.before.cart_abandonment, 2)} → "
+            f"{format_pct(self.after.cart_abandonment, 2)})"
         )
 
     def _repr_html_(self) -> str:
@@ -122,7 +124,7 @@ class QualityCheck:
             table[col] = [
                 f"{v:,.0f}"
                 if m == "sessions"
-                else (f"{v:.2f}" if m == "events_per_session" else pct(v))
+                else (f"{v:.2f}" if m == "events_per_session" else format_pct(v, 2))
                 for m, v in zip(table["metric"], table[col], strict=True)
             ]
         facts = [
@@ -370,14 +372,15 @@ class CleaningReport:
     def __repr__(self) -> str:
         steps = ", ".join(f"{s.name}={s.found:,}" for s in self.steps)
         return (
-            f"CleaningReport({steps}; conversion {pct(self.before.session_conversion)} → "
-            f"{pct(self.after.session_conversion)})"
+            f"CleaningReport({steps}; conversion "
+            f"{format_pct(self.before.session_conversion, 2)} → "
+            f"{format_pct(self.after.session_conversion, 2)})"
         )
 
     def _repr_html_(self) -> str:
         t = self.table()
         for col in ("session_conversion", "cart_abandonment"):
-            t[col] = t[col].map(pct)
+            t[col] = t[col].map(lambda v: format_pct(v, 2))
         t["events_per_session"] = t["events_per_session"].map(lambda v: f"{v:.2f}")
         return html_card("Cleaning the raw events, step by step", [], t)
 

@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from pm_toolkit.collection._display import html_card, pct
+from pm_toolkit.collection._display import html_card
+from pm_toolkit.formatting import format_pct
 
 if TYPE_CHECKING:
     from pm_toolkit.viz import Dashboard
@@ -202,7 +203,7 @@ class WindowTradeoff:
     def _repr_html_(self) -> str:
         t = self.table.copy()
         for col in ("conversion_spread", "typical_std_error"):
-            t[col] = t[col].map(lambda v: pct(v, 1))
+            t[col] = t[col].map(lambda v: format_pct(v, 1))
         return html_card("Window size: freshness versus noise", [], t)
 
 

@@ -9,10 +9,12 @@ import html
 import math
 from collections.abc import Sequence
 
+from pm_toolkit.formatting import format_inr, format_pct
+
 
 def pct(value: float, decimals: int = 2) -> str:
-    """A rate as a percentage, ``'5.12%'``; ``'n/a'`` for NaN."""
-    return "n/a" if not math.isfinite(value) else f"{100 * value:.{decimals}f}%"
+    """A rate as a percentage, ``'5.12%'``; ``'n/a'`` for NaN (see :func:`format_pct`)."""
+    return format_pct(value, decimals)
 
 
 def signed_pct(value: float, decimals: int = 1) -> str:
@@ -26,12 +28,20 @@ def signed_pp(value: float, decimals: int = 2) -> str:
 
 
 def amount(value: float, unit: str = "", decimals: int = 2, signed: bool = False) -> str:
-    """A number with an optional unit: ``'₹1,234.50'``, ``'+35.2 ms'``."""
+    """A number with an optional unit: ``'₹1,234.50'``, ``'+35.2 ms'``.
+
+    Rupees (``'₹'``, ``'Rs'``) use Indian digit grouping, like :func:`format_inr`:
+
+    >>> amount(1234567.5, "₹"), amount(-250000, "Rs", 0, signed=True), amount(35.25, "ms", 1)
+    ('₹12,34,567.50', '-Rs2,50,000', '35.2 ms')
+    """
     if not math.isfinite(value):
         return "n/a"
     sign = ("+" if value >= 0 else "-") if signed else ("-" if value < 0 else "")
+    if unit in ("₹", "Rs"):
+        return f"{sign}{unit}{format_inr(abs(value), decimals).removeprefix('₹')}"
     body = f"{abs(value):,.{decimals}f}"
-    if unit in ("₹", "$", "Rs"):
+    if unit == "$":
         return f"{sign}{unit}{body}"
     return f"{sign}{body}{(' ' + unit) if unit else ''}"
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from pm_toolkit.formatting import format_inr
+
 
 def _html_table(rows: Sequence[tuple[str, str]], caption: str) -> str:
     body = "".join(
@@ -18,8 +20,13 @@ def _html_table(rows: Sequence[tuple[str, str]], caption: str) -> str:
 
 
 def _inr(x: float) -> str:
+    """A rupee total in words a PM reads at a glance: ``'₹3.45 crore'``, ``'-₹12.35 lakh'``.
+
+    >>> _inr(34_500_000), _inr(-1_234_567), _inr(98_765.4)
+    ('₹3.45 crore', '-₹12.35 lakh', '₹98,765')
+    """
     if abs(x) >= 1e7:
-        return f"₹{x / 1e7:,.2f} crore"
+        return f"{format_inr(x / 1e7, 2)} crore"
     if abs(x) >= 1e5:
-        return f"₹{x / 1e5:,.2f} lakh"
-    return f"₹{x:,.0f}"
+        return f"{format_inr(x / 1e5, 2)} lakh"
+    return format_inr(x)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pm_toolkit.flywheel._format import _html_table
+from pm_toolkit.formatting import format_inr
 
 #: The four data-driven levers of the course text, each tied to the link of the loop it speeds.
 LEVERS: dict[str, str] = {
@@ -172,8 +173,8 @@ class PriceChange:
 
     def _rows(self) -> list[tuple[str, str]]:
         return [
-            ("price", f"₹{self.price:,.2f} → ₹{self.new_price:,.2f}"),
-            ("unit cost", f"₹{self.unit_cost:,.2f}"),
+            ("price", f"{format_inr(self.price, 2)} → {format_inr(self.new_price, 2)}"),
+            ("unit cost", format_inr(self.unit_cost, 2)),
             ("elasticity", f"{self.elasticity:.2f}"),
             ("units sold", f"{100 * self.demand_change:+.1f} %"),
             ("revenue", f"{100 * self.revenue_change:+.1f} %"),
@@ -206,7 +207,7 @@ def price_change(price: float, unit_cost: float, elasticity: float, change: floa
         raise ValueError(f"a price change must leave a price above zero; got {change:+.0%}")
     if price <= unit_cost:
         raise ValueError(
-            f"price ₹{price:,.2f} must be above unit cost ₹{unit_cost:,.2f} "
+            f"price {format_inr(price, 2)} must be above unit cost {format_inr(unit_cost, 2)} "
             "for the margin to change by a percentage"
         )
     factor = (1 + change) ** (-elasticity)

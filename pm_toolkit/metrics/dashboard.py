@@ -11,6 +11,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from pm_toolkit.formatting import format_inr
 from pm_toolkit.viz_svg import Series, line_chart
 
 from ._common import NOT_A_SALE, _local_time, _require
@@ -58,8 +59,6 @@ class DashboardView:
         return f"{self.label} converts {side} than everyone: {cr:.2%} vs {self.all_conversion:.2%}"
 
     def __repr__(self) -> str:
-        from pm_toolkit.viz import format_inr
-
         return (
             f"DashboardView({self.label}, {self.first_day} to {self.last_day}: "
             f"{self.sessions:,} sessions, conversion {self.conversion_rate:.2%} "
@@ -68,8 +67,6 @@ class DashboardView:
         )
 
     def _repr_html_(self) -> str:
-        from pm_toolkit.viz import format_inr
-
         def cell(name: str, value: str, ref: str = "") -> str:
             ref_html = f"<div style='opacity:0.75'>everyone: {ref}</div>" if ref else ""
             return (

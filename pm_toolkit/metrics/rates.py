@@ -13,6 +13,8 @@ from typing import Literal
 
 import pandas as pd
 
+from pm_toolkit.formatting import format_inr, format_pct
+
 from ._common import NOT_A_SALE, _require, _sales
 
 __all__ = [
@@ -53,13 +55,15 @@ class Ratio:
         if math.isnan(self.value):
             return "n/a"
         if self.unit == "%":
-            return f"{self.value:.2%}"
+            return format_pct(self.value, 2)
         if self.unit == "₹":
-            return f"₹{self.value:,.2f}"
+            return format_inr(self.value, 2)
         return f"{self.value:.4g}"
 
     def _count(self, x: float) -> str:
-        return f"₹{x:,.2f}" if self.unit == "₹" and x != int(x) else f"{x:,.0f}"
+        if self.unit == "₹":
+            return format_inr(x, 0 if x == int(x) else 2)
+        return f"{x:,.0f}"
 
     def __repr__(self) -> str:
         return (

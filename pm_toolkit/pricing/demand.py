@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import lambertw
 
+from pm_toolkit.formatting import format_inr
+
 __all__ = [
     "GridOptimum",
     "PriceOptimum",
@@ -75,8 +77,8 @@ class GridOptimum:
 
     def _repr_html_(self) -> str:
         head = (
-            f"<p><b>Best price for {self.objective}: ₹{self.price:,.2f}</b> "
-            f"(revenue ₹{self.revenue:,.2f}, profit ₹{self.profit:,.2f})</p>"
+            f"<p><b>Best price for {self.objective}: {format_inr(self.price, 2)}</b> "
+            f"(revenue {format_inr(self.revenue, 2)}, profit {format_inr(self.profit, 2)})</p>"
         )
         return head + self.candidates.to_html(index=False, float_format=lambda v: f"{v:,.2f}")
 
@@ -156,7 +158,8 @@ def capped_optimal_price(
     lo = cost if floor is None else float(floor)
     if lo > mrp:
         raise ValueError(
-            f"the floor (₹{lo:,.2f}) is above the MRP (₹{mrp:,.2f}): no legal price covers it; "
+            f"the floor ({format_inr(lo, 2)}) is above the MRP ({format_inr(mrp, 2)}): "
+            "no legal price covers it; "
             "lower the floor or review the product's cost"
         )
     elasticity = float(elasticity)

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
+from pm_toolkit.formatting import format_inr
 from pm_toolkit.pricing._random import rng_for
 
 __all__ = [
@@ -289,7 +290,7 @@ class SimulationReport:
         best = self.best_policy()
         return (
             f"SimulationReport({len(self.summary)} policies; best margin: {best} "
-            f"₹{self.summary.loc[best, 'gross_margin']:,.0f}; {self.settings})"
+            f"{format_inr(self.summary.loc[best, 'gross_margin'])}; {self.settings})"
         )
 
     def _repr_html_(self) -> str:
