@@ -520,7 +520,8 @@ EXERCISES = [
         reference=_ltv,
         hints=[
             "r = len(september_buyers & october_buyers) / len(september_buyers), using sets of customer_id.",
-            "Then ltv = 300 * r / (1 + 0.01 - r); metrics.discounted_ltv does the same.",
+            f"Then ltv = {LTV_MARGIN:g} * r / (1 + {LTV_DISCOUNT:g} - r); "
+            "metrics.discounted_ltv does the same.",
         ],
         explanation="A rupee next month is worth a little less than one today; retention dominates LTV.",
         wrong_answers=[
