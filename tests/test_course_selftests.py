@@ -112,7 +112,12 @@ def test_each_wrong_answer_fails_with_its_own_message(ex):
         for answer, message in _wrong_cases(ex, ctx):
             out = ex.evaluate(answer, ctx)
             assert out.status == "incorrect", f"{message!r}: {out.text}"
-            assert message in out.text, f"expected {message!r} in {out.text!r}"
+            if message not in out.text:
+                # Two mistakes can give the same number on one learner's data (a daily-mean AOV
+                # within ₹0.50 of the gross AOV): then the first matching message is right too.
+                parsed = ex.kind.parse(answer, ctx)
+                twins = [w.message for w in ex.wrong_answers if w.matches(parsed, ex.kind, ctx)]
+                assert twins and twins[0] in out.text, f"expected {message!r} in {out.text!r}"
 
 
 def _leaks(ex: Exercise, ctx: LearnerContext) -> list[str]:

@@ -146,6 +146,21 @@ def test_dictionary_describes_every_column(tiny):
         assert not stale, f"{table}: dictionary describes columns that do not exist: {stale}"
 
 
+def test_dictionary_marks_exactly_the_nullable_clickstream_columns(tmp_path):
+    # the clickstream declares never-null columns required in Parquet; the dictionary's
+    # "nullable" marks must say the same, or a reader would trust a wrong contract
+    from pm_toolkit.data.clickstream import World, make_day
+    from pm_toolkit.data.scales import PARTITIONED
+
+    text = README.read_text(encoding="utf-8")
+    part = make_day(World.build(SEED, "tiny"), 20)
+    for table in PARTITIONED:
+        m = re.search(rf"^### `{table}`\n(.*?)(?=^### |\Z)", text, flags=re.M | re.S)
+        marked = set(re.findall(r"^\| `([a-z_0-9]+)` \| [^|]*nullable", m.group(1), flags=re.M))
+        declared = {f.name for f in part.tables[table].schema if f.nullable}
+        assert marked == declared, table
+
+
 def test_types_money_and_time_conventions(tiny):
     ev = tiny["events"]
     assert str(ev["ts"].dt.tz) == "Asia/Kolkata"

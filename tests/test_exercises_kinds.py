@@ -102,6 +102,19 @@ def test_percent_ambiguity_message_names_both_readings():
     assert "50%" in out.message and "0.5%" in out.message
 
 
+def test_percent_mistake_above_100_percent_matches_a_bare_fraction_from_code():
+    kind = Percent(abs=0.002)
+    parsed = kind.parse(2.303, CTX)  # whole-period growth of 230 %, computed as a fraction
+    assert kind.matches(parsed, 2.303, CTX)
+    assert kind.matches(kind.parse("230.3%", CTX), 2.303, CTX)
+    assert kind.matches(kind.parse(230.3, CTX), 2.303, CTX)
+    # below 100 % nothing changes: a bare 2.3 is 2.3 %, not 230 %
+    assert not kind.matches(kind.parse(2.303, CTX), 0.5, CTX)
+    assert not kind.matches(kind.parse(0.9, CTX), 2.303, CTX)
+    # and the mistake is still graded wrong against the right answer
+    assert kind.compare(parsed, 0.04, CTX).correct is False
+
+
 # -- choices ---------------------------------------------------------------------------------
 CHOICE = Choice({"AOV": "Right.", "ARPU": "Per user, not per order.", "GMV": "Total value."})
 

@@ -216,7 +216,14 @@ class Percent(Number):
             resolved = self._resolve(parsed, target)
         except InvalidInput:
             return False
-        return super().matches(resolved, target, ctx, abs=abs, rel=rel)
+        if super().matches(resolved, target, ctx, abs=abs, rel=rel):
+            return True
+        # A known mistake can exceed 100 % (growth over a whole period): a bare 2.3 from code
+        # then means 230 %, not 2.3 %. Only the targeted message depends on this reading; the
+        # answer is still marked wrong either way.
+        if isinstance(parsed, _Bare) and math.fabs(parsed.value) > 1 and math.fabs(target) > 1:
+            return super().matches(parsed.value, target, ctx, abs=abs, rel=rel)
+        return False
 
     def _resolve(self, parsed: Any, expected: float) -> float:
         if not isinstance(parsed, _Bare):
