@@ -200,6 +200,14 @@ def test_sql_sees_every_table_by_name(tiny):
     assert str(ts.dt.tz) == "Asia/Kolkata"
 
 
+def test_sql_timeout_stops_a_runaway_query_and_keeps_the_connection(tiny):
+    runaway = "SELECT COUNT(*) AS n FROM events a, events b, events c WHERE a.ts < b.ts"
+    with pytest.raises(TimeoutError, match="was stopped"):
+        data.sql(runaway, scale="tiny", seed=SEED, timeout=0.3)
+    n = data.sql("SELECT COUNT(*) AS n FROM orders", scale="tiny", seed=SEED, timeout=30)["n"]
+    assert n.iloc[0] == len(tiny["orders"])
+
+
 def test_seed_none_means_the_current_learner(tiny, monkeypatch):
     from pm_toolkit.learner import seed_for
 

@@ -346,6 +346,34 @@ def test_sql_over_context_tables():
     ).correct
 
 
+RUNAWAY = (
+    "SELECT payment_method, COUNT(*) AS orders FROM orders, range(100000000) a, "
+    "range(100000000) b GROUP BY 1"
+)
+
+
+def test_sql_runaway_query_is_stopped_with_a_message_and_the_next_one_runs():
+    import time
+
+    kind = SQLAnswer(tables=lambda ctx: {"orders": ORDERS}, time_limit=0.3)
+    start = time.perf_counter()
+    out = status(kind, REF_Q, RUNAWAY)
+    assert time.perf_counter() - start < 10
+    assert out.status == "incorrect" and "ran for more than 0.3 s" in out.message
+    assert status(kind, REF_Q, REF_Q).status == "correct"  # the connection still works
+    # the same limit holds over the learner's own data (a context with tables)
+    ctx = LearnerContext(seed=1, scale="tiny", tables={"orders": ORDERS})
+    with pytest.raises(TimeoutError, match=r"0\.2 s"):
+        ctx.sql(RUNAWAY, timeout=0.2)
+    assert len(ctx.sql(REF_Q, timeout=5)) == 2
+
+
+@pytest.mark.parametrize("bad", [0, -1, float("nan"), "5"])
+def test_sql_time_limit_must_be_positive(bad):
+    with pytest.raises(ValueError, match="time_limit"):
+        SQLAnswer(time_limit=bad)
+
+
 # -- judgement -------------------------------------------------------------------------------
 def test_judgement_flow():
     from pm_toolkit.exercises import JudgementAnswer

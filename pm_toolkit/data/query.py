@@ -45,14 +45,42 @@ def connect(scale: str = "small", seed: int | None = None):
     return con
 
 
-def sql(query: str, scale: str = "small", seed: int | None = None):
-    """Run ``query`` over the learner's tables and return a pandas DataFrame."""
+def run_query(con, query: str, timeout: float | None = None):
+    """Run ``query`` on a DuckDB connection or cursor and return a DataFrame; with ``timeout``
+    (seconds), stop it then and raise ``TimeoutError`` (a join without a condition can
+    otherwise run for hours and freeze the notebook).
+
+    >>> import duckdb
+    >>> slow = "SELECT COUNT(*) FROM range(100000000) a, range(100000000) b WHERE a.range = -b.range"
+    >>> run_query(duckdb.connect(), slow, timeout=0.2)
+    Traceback (most recent call last):
+    TimeoutError: the query ran for more than 0.2 s and was stopped
+    """
+    import duckdb
+
+    if timeout is None:
+        return con.execute(query).df()
+    # interrupting an idle connection does nothing, so a late timer cannot hit the next query
+    timer = threading.Timer(timeout, con.interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        return con.execute(query).df()
+    except duckdb.InterruptException:
+        raise TimeoutError(f"the query ran for more than {timeout:g} s and was stopped") from None
+    finally:
+        timer.cancel()
+
+
+def sql(query: str, scale: str = "small", seed: int | None = None, timeout: float | None = None):
+    """Run ``query`` over the learner's tables and return a pandas DataFrame (``timeout``: see
+    :func:`run_query`)."""
     if not isinstance(query, str) or not query.strip():
         raise ValueError("query must be SQL text, e.g. 'SELECT COUNT(*) FROM orders'")
     con = connect(scale, seed)
     with _lock:
         # DuckDB connections are not safe to share across threads without a cursor.
-        df = con.cursor().execute(query).df()
+        df = run_query(con.cursor(), query, timeout)
     # DuckDB hands tz-aware results back in UTC; show them in IST like load() does.
     for col in df.columns:
         dtype = df[col].dtype

@@ -99,16 +99,18 @@ class LearnerContext:
                 self._loaded[table] = data.load(table, scale=self.scale, seed=self.seed)
         return self._loaded[table].copy()
 
-    def sql(self, query: str) -> pd.DataFrame:
-        """Run a DuckDB query over the learner's data; returns a DataFrame."""
+    def sql(self, query: str, timeout: float | None = None) -> pd.DataFrame:
+        """Run a DuckDB query over the learner's data; returns a DataFrame. With ``timeout``
+        (seconds) a longer query is stopped with ``TimeoutError``."""
         if self._tables is None:
             from pm_toolkit import data
 
-            return data.sql(query, scale=self.scale, seed=self.seed)
+            return data.sql(query, scale=self.scale, seed=self.seed, timeout=timeout)
+        from pm_toolkit.data.query import run_query
         from pm_toolkit.exercises.kinds.sql import _connection
 
         tables = self._tables
-        return _connection(self, ("ctx-tables",), lambda: tables).execute(query).df()
+        return run_query(_connection(self, ("ctx-tables",), lambda: tables), query, timeout)
 
     def manifest(self) -> dict[str, Any]:
         """The planted parameters of the learner's data (ground truth for checkers)."""

@@ -43,6 +43,8 @@ class SQLAnswer(TableKind):
 
     ``tables``: optional function of ``ctx`` returning ``{name: DataFrame}`` to query instead
     of the learner's data set (used by the demo lesson, and handy for small worked examples).
+    ``time_limit``: seconds a learner's query may run before it is stopped (the reference
+    query is trusted and runs without one).
     """
 
     kind_name = "sql"
@@ -59,20 +61,25 @@ class SQLAnswer(TableKind):
         atol: float = 1e-9,
         check_column_order: bool = False,
         tables: Callable[[Any], Mapping[str, pd.DataFrame]] | None = None,
+        time_limit: float = 20.0,
     ) -> None:
         super().__init__(ignore_order, ignore_index, rtol, atol, check_column_order)
+        if not (isinstance(time_limit, (int, float)) and time_limit > 0):
+            raise ValueError(f"SQLAnswer(time_limit=...) must be seconds > 0; got {time_limit!r}")
         self.tables = tables
+        self.time_limit = time_limit
 
     def __repr__(self) -> str:
         return f"SQLAnswer(ignore_order={self.ignore_order})"
 
-    def run(self, query: str, ctx: LearnerContext) -> pd.DataFrame:
+    def run(self, query: str, ctx: LearnerContext, timeout: float | None = None) -> pd.DataFrame:
         """Run a query on the learner's data (or on ``tables``), returning a DataFrame."""
         if self.tables is None:
-            return ctx.sql(query)
-        return (
-            _connection(ctx, ("sql-tables", id(self)), lambda: self.tables(ctx)).execute(query).df()
-        )
+            return ctx.sql(query, timeout=timeout)
+        from pm_toolkit.data.query import run_query
+
+        con = _connection(ctx, ("sql-tables", id(self)), lambda: self.tables(ctx))
+        return run_query(con, query, timeout)
 
     def expected(self, reference: Any, ctx: LearnerContext) -> pd.DataFrame:
         if not isinstance(reference, str):
@@ -95,7 +102,13 @@ class SQLAnswer(TableKind):
         import duckdb
 
         try:
-            got = self.run(parsed, ctx)
+            got = self.run(parsed, ctx, timeout=self.time_limit)
+        except TimeoutError:
+            return Verdict(
+                False,
+                f"Your query ran for more than {self.time_limit:g} s, so it was stopped. A join "
+                "without an ON condition pairs every row with every row; check each JOIN.",
+            )
         except duckdb.ParserException as exc:
             raise InvalidInput(f"DuckDB could not read your query: {_first_line(exc)}") from None
         except duckdb.Error as exc:
