@@ -101,7 +101,9 @@ def parquet_options(schema: pa.Schema) -> dict:
     * integers and timestamps: DELTA_BINARY_PACKED and no codec: bit-packing the differences
       is the compression (sorted ids shrink to a few bits; random ids to their range), and
       running zstd over it saves little for a lot of time;
-    * text and floats (prices repeat across rows): dictionary pages, zstd on top.
+    * code columns (Arrow dictionary arrays over a small fixed vocabulary, see
+      :func:`categorical`): dictionary pages and no codec, their bit-packed indices are tiny;
+    * other text and floats (names, prices that repeat across rows): dictionary pages, zstd.
 
     >>> o = parquet_options(pa.schema([("ts", pa.int64()), ("city", pa.string())]))
     >>> o["column_encoding"], o["compression"], o["write_statistics"]
@@ -114,7 +116,7 @@ def parquet_options(schema: pa.Schema) -> dict:
             delta[f.name], codec[f.name] = "DELTA_BINARY_PACKED", "none"
         else:
             use_dict.append(f.name)
-            codec[f.name] = "zstd"
+            codec[f.name] = "none" if pa.types.is_dictionary(f.type) else "zstd"
     return {
         "use_dictionary": use_dict,
         "column_encoding": delta or None,

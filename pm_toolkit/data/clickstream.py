@@ -188,17 +188,26 @@ class DayPart:
     schemas: dict[str, pa.Schema] = field(default_factory=dict)
 
     def write(self, folder, fmt: str) -> DayPart:
-        """Write each table to ``folder/<table>/part-<day>.<ext>`` and drop it from memory."""
+        """Write each day-sized table to ``folder/<table>/part-<day>-<block>.<ext>`` and drop
+        it from memory, keeping only its row count and schema. The small :data:`COLLECTED`
+        tables stay in ``tables`` for the caller to gather into a few files."""
         from pathlib import Path
 
         ext = "parquet" if fmt == "parquet" else "csv"
-        for name, tab in self.tables.items():
+        for name in [t for t in self.tables if t not in COLLECTED]:
+            tab = self.tables.pop(name)
             path = Path(folder) / name / f"part-{self.day:03d}-{self.block:02d}.{ext}"
             write_table(tab, path, fmt)
-        self.rows = {k: v.num_rows for k, v in self.tables.items()}
-        self.schemas = {k: v.schema for k, v in self.tables.items()}
-        self.tables = {}
+            self.rows[name] = tab.num_rows
+            self.schemas[name] = tab.schema
         return self
+
+
+#: Tables with ≈ 1 % of the clickstream's rows: written per day they would cost more in file
+#: overhead than in data, so the streaming layout gathers them over days into files of at
+#: least COLLECT_ROWS rows (``part-000``, ``part-001``, … in day order).
+COLLECTED = ("orders", "order_items", "support_contacts")
+COLLECT_ROWS = 500_000
 
 
 def _pick_products(w: World, cat: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -260,7 +269,8 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     n = block_sizes(w.scale, day)[block]
     (u_cust, u_hour, u_sticky, u_dev, u_chan, u_land, u_promo) = g.random((7, n))
     (u_bounce, u_search, u_cat, u_remove, u_checkout, u_buy) = g.random((6, n))
-    n_elig = int(np.searchsorted(cu["signup_day"], day, side="right"))
+    signup = cu["signup_day"]  # a typed scalar: a Python int would copy the whole array
+    n_elig = int(np.searchsorted(signup, signup.dtype.type(day), side="right"))
     # customers signed up by today are a prefix of the id range: a prefix of the cumsum
     cum = w.activity_cum_festive if festive else w.activity_cum
     guide = w.activity_guide_festive if festive else w.activity_guide
@@ -271,9 +281,9 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     # Sorting the start times is free of bias (every other draw is independent of them) and
     # numbers sessions, and so orders, in time order.
     start = np.sort(d0 + hour * 3_600_000 + g.integers(0, 3_600_000, n))
-    device = np.where(
-        u_sticky < DEVICE_STICKINESS, cu["device"][cust], _MONTH_DEVICE[month].pick(u_dev)
-    ).astype(np.intp)
+    device = _MONTH_DEVICE[month].pick(u_dev)
+    sticky = np.flatnonzero(u_sticky < DEVICE_STICKINESS)  # on the customer's usual device
+    device[sticky] = cu["device"][cust[sticky]]
     channel = _CHANNEL.pick(u_chan)
     landing = _LANDING.pick(u_land)
     load_ms = np.round(_DEV_LOAD_MEDIAN_MS[device] * np.exp(C.LOAD_SIGMA * g.standard_normal(n)))
@@ -285,7 +295,9 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     bounce_p = np.minimum(_DEV_BOUNCE[device] * np.exp(BOUNCE_LOAD_SLOPE * (load_s - 1.0)), 0.95)
     bounced = u_bounce < bounce_p
     searched = ~bounced & (u_search < SEARCH_P)
-    views = np.where(bounced, 0, np.minimum(g.geometric(VIEWS_GEOMETRIC_P, n), 60))
+    stayed = np.flatnonzero(~bounced)
+    views = np.zeros(n, np.int64)
+    views[stayed] = np.minimum(g.geometric(VIEWS_GEOMETRIC_P, len(stayed)), 60)
 
     # Intended category: base intent × segment affinity × emerging trend.
     intent = np.asarray(C.CATEGORY_INTENT, dtype=float).copy()
@@ -370,7 +382,8 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     nb = max(1, round(n * BOT_SHARE)) if n >= 20 else 1
     b_events = g.integers(BOT_EVENTS[0], BOT_EVENTS[1] + 1, nb)
     b_start = d0 + g.integers(0, 86_400_000 - 200_000, nb)
-    b_prod = cum_choice(w.pop_cum, g.random(int(b_events.sum())), w.pop_guide)
+    # crawlers walk the catalogue: every product equally likely, whatever its popularity
+    b_prod = g.integers(0, len(pr["list_price"]), int(b_events.sum()))
     c_dup = g.random(len(c_idx)) < DUP_CART_P  # a retried add_to_cart logged twice
 
     # ---------------- event layout: rows per session, then each event's row, no sorting.
@@ -432,16 +445,21 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     e_order[buy_pos] = id_base(day, block, "order") + np.arange(n_orders)
     no_order = np.ones(ne, dtype=bool)
     no_order[buy_pos] = False
-    e_cust = np.repeat(np.concatenate([cust + 1, np.zeros(nb, np.int64)])[order], c_sorted)
+    row_rank = np.repeat(np.arange(nt), c_sorted)  # each row's session, as a start-order rank
+    e_cust = np.concatenate([cust + 1, np.zeros(nb, np.int64)])[order][row_rank]
 
     # timestamps: exponential gaps, 2 s for bots, none before a duplicate; one cumulative sum
     # over the whole day, re-based to each session's start
-    gap = (g.standard_exponential(ne) * EVENT_GAP_MEAN_MS).astype(np.int64) + 500
+    gap = g.standard_exponential(ne)
+    gap *= EVENT_GAP_MEAN_MS
+    gap = gap.astype(np.int64)
+    gap += 500
     gap[bot_pos] = BOT_GAP_MS
     gap[d_pos] = 0
     gap[first] = 0
     cs = np.cumsum(gap)
-    e_ts = cs + np.repeat(all_start[order] - cs[first], c_sorted)
+    e_ts = (all_start[order] - cs[first])[row_rank]
+    e_ts += cs
 
     # ---------------- more planted dirt, drawn only where it lands (≈ n·p draws, not n)
     # missing customer ids on a few human events
@@ -449,7 +467,10 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     miss = miss[e_cust[miss] > 0]
     e_cust[miss] = 0
     # late arrival: most events land within seconds, a few hours or days late
-    lag = (g.standard_exponential(ne) * INGEST_LAG_MS[1]).astype(np.int64) + INGEST_LAG_MS[0]
+    lag = g.standard_exponential(ne)
+    lag *= INGEST_LAG_MS[1]
+    lag = lag.astype(np.int64)
+    lag += INGEST_LAG_MS[0]
     late = bernoulli_hits(g, ne, LATE_HOUR_P)
     u_very, u_when = g.random((2, len(late)))
     lag[late] = np.where(
@@ -457,18 +478,19 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
         3 * 86_400_000 + 60_000 + u_when * 7 * 86_400_000,
         3_600_000 + u_when * (3 * 86_400_000 - 3_600_000),
     ).astype(np.int64)
+    n_late = (int((lag > 3_600_000).sum()), int((lag > 3 * 86_400_000).sum()))
 
     events = table(
         {
             "event_id": pa.array(id_base(day, block, "event") + np.arange(ne, dtype=np.int64)),
-            "session_id": pa.array(np.repeat(sid_of[order], c_sorted)),
+            "session_id": pa.array(row_rank + id_base(day, block, "session")),
             "customer_id": nullable_int(e_cust, e_cust == 0),
             "ts": ts(e_ts),
             "event_type": categorical(et, EVENT_TYPES),
             "product_id": nullable_int(pid, pid == 0),
             "price": nullable_float(price, np.isnan(price)),
             "order_id": nullable_int(e_order, no_order),
-            "ingested_ts": ts(e_ts + lag),
+            "ingested_ts": ts(np.add(lag, e_ts, out=lag)),
         },
         optional=("customer_id", "product_id", "price", "order_id"),
     )
@@ -545,8 +567,8 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
         "events_raw": ne,
         "duplicate_events": int(c_dup.sum()),
         "missing_customer_id_events": len(miss),
-        "late_events_over_1h": int((lag > 3_600_000).sum()),
-        "late_events_over_3d": int((lag > 3 * 86_400_000).sum()),
+        "late_events_over_1h": n_late[0],
+        "late_events_over_3d": n_late[1],
         "human_events": ne - n_bot_events,
         "bounced_sessions": int(bounced.sum()),
         "cart_sessions": int(has_cart.sum()),
@@ -623,12 +645,12 @@ def _support(base, rng, oid, o_cust, o_ts, status, s_cust, s_start) -> pa.Table:
         reason[m] = cum_choice(np.cumsum(SUPPORT_BY_STATUS[s][1]), reason_u[m])
     delay = g.exponential(2 * 86_400_000, n_o).astype(np.int64) + 600_000
     # price queries from browsing sessions
-    pq = g.random(len(s_cust)) < PRICE_QUERY_P
-    pq_delay = g.integers(60_000, 3_600_000, int(pq.sum()))
-    c_order = np.concatenate([oid[has], np.full(int(pq.sum()), -1)])
+    pq = bernoulli_hits(g, len(s_cust), PRICE_QUERY_P)
+    pq_delay = g.integers(60_000, 3_600_000, len(pq))
+    c_order = np.concatenate([oid[has], np.full(len(pq), -1)])
     c_cust = np.concatenate([o_cust[has], s_cust[pq]]).astype(np.int64)
     c_ts = np.concatenate([o_ts[has] + delay[has], s_start[pq] + pq_delay])
-    c_reason = np.concatenate([reason[has], np.full(int(pq.sum()), 4)])
+    c_reason = np.concatenate([reason[has], np.full(len(pq), 4)])
     ch = cum_choice(np.cumsum(C.SUPPORT_CHANNEL_SHARES), g.random(len(c_ts)))
     srt = np.argsort(c_ts, kind="stable")
     return table(
@@ -720,7 +742,8 @@ def planted(scale: str) -> dict:
             "bot_gap_ms": BOT_GAP_MS,
             "bot_events_per_session": list(BOT_EVENTS),
             "bot_pattern": "no customer_id, desktop, direct, landing home, only "
-            "product_view events exactly 2 s apart, never purchase",
+            "product_view events exactly 2 s apart, on products drawn uniformly from the "
+            "catalogue (crawlers ignore popularity), never purchase",
             "duplicate_add_to_cart_p": DUP_CART_P,
             "missing_customer_id_p": MISSING_CUSTOMER_P,
             "late_over_1h_p": LATE_HOUR_P,

@@ -31,6 +31,7 @@ import pyarrow as pa
 from pm_toolkit.data import catalog as C
 from pm_toolkit.data.arrowutil import TableSink, plain_type, write_table
 from pm_toolkit.data.clickstream import (
+    COLLECT_ROWS,
     DayPart,
     World,
     day_in_worker,
@@ -170,19 +171,35 @@ def _generate_into(tmp, seed, scale, fmt, ext, workers, progress, on_step) -> di
         schemas: dict[str, pa.Schema] = {}
         buffers: dict[str, list[pa.Table]] = {t: [] for t in PARTITIONED}
         streamed = sc.layout == "folder"
+        files_written: Counter = Counter()
+
+        def flush(t: str) -> None:  # a collected table's buffer → its next part file
+            tab = pa.concat_tables(buffers[t])
+            buffers[t] = []
+            write_table(tab, tmp / t / f"part-{files_written[t]:03d}.{ext}", fmt)
+            files_written[t] += 1
+            rows[t] += tab.num_rows
+            schemas[t] = tab.schema
+
         if streamed:
             for t in PARTITIONED:
                 (tmp / t).mkdir()
         for part in _days(world, workers, tmp if streamed else None, fmt):
             stats.update(part.stats)
-            for t, tab in part.tables.items():  # in memory only for the one-file layout
+            # the one-file layout keeps every table in memory; the streamed one only the
+            # small collected tables, flushed every COLLECT_ROWS rows
+            for t, tab in part.tables.items():
                 buffers[t].append(tab)
+                if streamed and sum(b.num_rows for b in buffers[t]) >= COLLECT_ROWS:
+                    flush(t)
             rows.update(part.rows)
             schemas.update(part.schemas)
             del part
             bar.update(1)
         for t in PARTITIONED:
             if streamed:
+                if buffers[t]:
+                    flush(t)
                 record(t, schemas[t], rows[t], tmp / t)
             else:
                 emit(t, pa.concat_tables(buffers.pop(t)))
