@@ -178,7 +178,8 @@ class World:
 
 @dataclass
 class DayPart:
-    """One day's tables (or, once written to disk, only their row counts and schemas)."""
+    """One partition's tables; once written to disk, only the row counts and schemas of the
+    written ones, plus the small :data:`COLLECTED` tables still in ``tables``."""
 
     day: int
     block: int
