@@ -160,9 +160,17 @@ class World:
         self.activity_guide_festive = Guide(self.activity_cum_festive)
 
     @classmethod
-    def build(cls, seed: int, scale: str) -> World:
-        _, cust = make_customers(seed, scale)
-        _, prod = make_products(seed, scale)
+    def build(
+        cls,
+        seed: int,
+        scale: str,
+        customers: dict[str, np.ndarray] | None = None,
+        products: dict[str, np.ndarray] | None = None,
+    ) -> World:
+        """The world of ``(seed, scale)``; pass the hidden customer/product arrays when the
+        caller already has them (they are what :func:`make_customers` returns second)."""
+        cust = customers if customers is not None else make_customers(seed, scale)[1]
+        prod = products if products is not None else make_products(seed, scale)[1]
         act = cust["activity"]
         boost = np.where(cust["segment"] == 3, C.OCCASIONAL_FESTIVE_BOOST, 1.0)
         return cls(

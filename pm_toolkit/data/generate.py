@@ -158,14 +158,18 @@ def _generate_into(tmp, seed, scale, fmt, ext, workers, progress, on_step) -> di
     try:
         step = on_step or (lambda s: None)
         step("customers")
-        cust, _ = make_customers(seed, scale)
+        cust, cust_hidden = make_customers(seed, scale)
         emit("customers", cust)
-        prod, _ = make_products(seed, scale)
+        # The written table (names, cities: ≈ 400 MB at xlarge) is not needed again, only the
+        # hidden arrays: drop it from the cache too, so the streaming stages start light.
+        del cust
+        make_customers.cache_clear()
+        prod, prod_hidden = make_products(seed, scale)
         emit("products", prod)
         bar.update(1)
 
         step("clickstream")
-        world = World.build(seed, scale)
+        world = World.build(seed, scale, cust_hidden, prod_hidden)
         stats: Counter = Counter()
         rows: Counter = Counter()  # folder layout: parts are on disk, only counts come back
         schemas: dict[str, pa.Schema] = {}
