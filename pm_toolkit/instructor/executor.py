@@ -17,6 +17,7 @@ interrupt) has its kernel killed. At most ``max_kernels`` run at once.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import json
 import os
@@ -33,6 +34,9 @@ from pm_toolkit.instructor.capture import CAPTURE_ENV
 
 KERNEL_NAME = "pm-toolkit-grader"
 _TIMEOUT_ENAME = "CellTimeLimit"
+#: Kernels started per notebook when one dies before running a cell (a start-up failure, such
+#: as a port taken by another process in between, is not the learner's doing).
+KERNEL_START_ATTEMPTS = 3
 
 #: Injected before the learner's first cell; it only records answers (see capture.py).
 SETUP_SOURCE = (
@@ -156,10 +160,6 @@ async def _run_one(
     spec: RunSpec, kernel_dirs: Path, cell_timeout: float, notebook_timeout: float
 ) -> RunResult:
     import nbformat
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
-    from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
 
     start = time.monotonic()
     nb = nbformat.from_dict(spec.notebook)
@@ -168,12 +168,6 @@ async def _run_one(
     cwd = spec.workdir / "cwd"
     cwd.mkdir(parents=True, exist_ok=True)
     (spec.workdir / "answers.jsonl").touch()
-    km = AsyncKernelManager(
-        kernel_name=KERNEL_NAME,
-        kernel_spec_manager=KernelSpecManager(
-            kernel_dirs=[str(kernel_dirs)], ensure_native_kernel=False
-        ),
-    )
     errors: list[int] = []
     timed_out: list[str] = []
     first_error: list[str] = []
@@ -194,6 +188,63 @@ async def _run_one(
             first_line = (cell.get("source", "").strip().splitlines() or [""])[0][:40]
             timed_out.append(f"{cell_index} ({first_line!r})")
 
+    # The kernel's own log (start-up warnings, crashes) goes to a file next to the run.
+    log = open(spec.workdir / "kernel.log", "ab")  # noqa: SIM115 - closed in finally
+    try:
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            started: list[bool] = []
+            status, message = await _execute(
+                spec, nb, cwd, kernel_dirs, cell_timeout, notebook_timeout, log, executed, started
+            )
+            # A kernel that never came up (e.g. a port another process took between being
+            # chosen and bound) says nothing about the notebook: try a fresh kernel.
+            if status != "failed" or started or attempt == KERNEL_START_ATTEMPTS:
+                break
+    finally:
+        log.close()
+    if status == "ran" and setup_failed:
+        status, message = "failed", "the grader's setup cell failed (is pm_toolkit installed?)"
+    if status == "ran" and timed_out:
+        status = "timed_out"
+        cells = ", ".join(timed_out)
+        message = f"cell {cells} ran past {cell_timeout:g} s and was stopped; the rest ran"
+    return RunResult(
+        key=spec.key,
+        status=status,
+        message=message,
+        seconds=round(time.monotonic() - start, 2),
+        answers=tuple(read_answers(spec.workdir / "answers.jsonl")),
+        progress_dir=spec.workdir / "home" / "progress",
+        cells_with_errors=tuple(errors),
+        cells_timed_out=tuple(timed_out),
+        first_error=first_error[0] if first_error else "",
+    )
+
+
+async def _execute(
+    spec: RunSpec,
+    nb: Any,
+    cwd: Path,
+    kernel_dirs: Path,
+    cell_timeout: float,
+    notebook_timeout: float,
+    log: Any,
+    executed: Callable[..., None],
+    started: list[bool],
+) -> tuple[str, str]:
+    """One kernel, one run of ``nb``: its status and message. ``started`` gets an entry once
+    the kernel is up and the first cell is about to run."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
+
+    km = AsyncKernelManager(
+        kernel_name=KERNEL_NAME,
+        kernel_spec_manager=KernelSpecManager(
+            kernel_dirs=[str(kernel_dirs)], ensure_native_kernel=False
+        ),
+    )
     client = NotebookClient(
         nb,
         km=km,
@@ -211,10 +262,9 @@ async def _run_one(
         record_timing=False,
         resources={"metadata": {"path": str(cwd)}},
         on_cell_executed=executed,
+        on_notebook_start=lambda **_: started.append(True),
     )
     status, message = "ran", ""
-    # The kernel's own log (start-up warnings, crashes) goes to a file next to the run.
-    log = open(spec.workdir / "kernel.log", "wb")  # noqa: SIM115 - closed in finally
     task = asyncio.ensure_future(client.async_execute(env=kernel_env(spec), stdout=log, stderr=log))
     try:
         finished, _ = await asyncio.wait({task}, timeout=notebook_timeout)
@@ -237,24 +287,10 @@ async def _run_one(
         message = f"could not run the notebook: {type(exc).__name__}: {str(exc)[:200]}"
     finally:
         await _kill(km, client)
-        log.close()
-    if status == "ran" and setup_failed:
-        status, message = "failed", "the grader's setup cell failed (is pm_toolkit installed?)"
-    if status == "ran" and timed_out:
-        status = "timed_out"
-        cells = ", ".join(timed_out)
-        message = f"cell {cells} ran past {cell_timeout:g} s and was stopped; the rest ran"
-    return RunResult(
-        key=spec.key,
-        status=status,
-        message=message,
-        seconds=round(time.monotonic() - start, 2),
-        answers=tuple(read_answers(spec.workdir / "answers.jsonl")),
-        progress_dir=spec.workdir / "home" / "progress",
-        cells_with_errors=tuple(errors),
-        cells_timed_out=tuple(timed_out),
-        first_error=first_error[0] if first_error else "",
-    )
+        # nbclient leaves its exit-time clean-up registered when the kernel fails to start;
+        # the kernel is already handled here, and that hook would only print a traceback
+        atexit.unregister(client._cleanup_kernel)
+    return status, message
 
 
 async def _kill(km: Any, client: Any) -> None:
