@@ -13,7 +13,7 @@ within 3× of the raw floor, ≥ 200× faster per row than Faker, peak RSS < 1 G
   a Parquet file as large *in bytes* as the generator's (compressed) output;
 * Faker loop: build event-like rows one at a time with a seeded ``Faker("en_IN")``. The target
   is judged on back-to-back pairs (a slice of the clickstream, then 1,500 Faker rows, order
-  alternating; median of 7 pairs), because Faker's own speed swings 11-20 k rows per
+  alternating; median of 7 pairs), because Faker's own speed swings 9-20 k rows per
   CPU-second between moments on a shared machine. For information it is also timed right before
   and right after the whole run (5,000 rows, fastest of three).
 
