@@ -15,6 +15,8 @@ A missing value (NaN, ``None``, ``pd.NA``) or an infinite one prints as :data:`M
 '₹1,23,45,678'
 >>> format_pct(0.0234)
 '2.3%'
+>>> format_inr_compact(66021344.26)
+'₹6.6 crore'
 >>> format_inr(float("nan")), format_pct(float("nan"))
 ('n/a', 'n/a')
 """
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["MISSING", "format_inr", "format_pct"]
+__all__ = ["MISSING", "format_inr", "format_inr_compact", "format_pct"]
 
 #: What :func:`format_inr` and :func:`format_pct` print for NaN, ``None``, ``pd.NA`` or ±inf.
 MISSING = "n/a"
@@ -75,6 +77,38 @@ def format_inr(value: float, decimals: int = 0) -> str:
             groups.insert(0, head)
         whole = ",".join([*groups, tail])
     return f"{sign}₹{whole}" + (f".{frac}" if frac else "")
+
+
+def format_inr_compact(value: float, digits: int = 3) -> str:
+    """Large rupee amounts the way an Indian finance team says them: in lakh or crore.
+
+    One lakh is ₹1,00,000 and one crore is ₹1,00,00,000 (100 lakh). Amounts under a lakh keep
+    full Indian grouping. ``digits`` is the number of significant digits kept (at least the whole
+    part).
+
+    >>> format_inr_compact(66021344.26)
+    '₹6.6 crore'
+    >>> format_inr_compact(250000)
+    '₹2.5 lakh'
+    >>> format_inr_compact(-1834.2)
+    '-₹1,834'
+    >>> format_inr_compact(float("nan"))
+    'n/a'
+    """
+    if _is_missing(value):
+        return MISSING
+    size = abs(value)
+    for unit, scale in (("crore", 1e7), ("lakh", 1e5)):
+        amount = size / scale
+        decimals = max(digits - len(str(int(amount))), 0)
+        # 99.96 lakh rounds to "100.0 lakh": that is a crore, so try the bigger unit first
+        if round(amount, decimals) >= 1:
+            whole = format_inr(amount, decimals).removeprefix("₹")
+            if "." in whole:
+                whole = whole.rstrip("0").rstrip(".")
+            sign = "-" if value < 0 else ""
+            return f"{sign}₹{whole} {unit}"
+    return format_inr(value)
 
 
 def format_pct(value: float, decimals: int = 1) -> str:

@@ -49,6 +49,13 @@ LESSONS: tuple[tuple[str, str, str, str], ...] = (
         "lessons/05_dynamic_pricing_case.ipynb",
         "Dynamic pricing case",
     ),
+    (
+        "forecasting",
+        "pm_toolkit.course.forecasting",
+        "lessons/06_forecast_and_place.ipynb",
+        "Forecast and place stock",
+    ),
+    ("ml", "pm_toolkit.course.ml", "lessons/07_ml_for_pms.ipynb", "Machine learning for PMs"),
 )
 
 
