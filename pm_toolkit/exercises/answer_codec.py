@@ -103,11 +103,16 @@ def _encode(value: Any, depth: int) -> Any:
             ],
         }
     if type(value).__name__ == "JudgementAnswer":
-        return {
+        out = {
             TAG: "judgement",
             "text": encode_answer(value.text),
             "ticks": encode_answer(value.ticks),
         }
+        if value.structured:
+            out["call"] = encode_answer(value.call)
+            out["evidence"] = encode_answer(list(value.evidence))
+            out["numbers"] = encode_answer(dict(value.numbers))
+        return out
     if isinstance(value, types.FunctionType):
         return _encode_function(value)
     import datetime as dt
@@ -318,7 +323,13 @@ def _decode(tag: str, data: dict[str, Any], depth: int) -> Any:
     if tag == "judgement":
         from pm_toolkit.exercises.kinds.judgement import JudgementAnswer
 
-        return JudgementAnswer(sub(data["text"]), sub(data["ticks"]))
+        return JudgementAnswer(
+            sub(data["text"]),
+            sub(data["ticks"]),
+            sub(data["call"]) if "call" in data else None,
+            sub(data["evidence"]) if "evidence" in data else (),
+            sub(data["numbers"]) if "numbers" in data else {},
+        )
     if tag == "function":
         return FunctionSource(
             name=str(data["name"]),

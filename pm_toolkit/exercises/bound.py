@@ -99,17 +99,38 @@ class BoundExercise:
         return self.exercise.reference_answer(self.ctx)
 
     # -- checking --------------------------------------------------------------------------
-    def check(self, answer: Any = ____, *, ticks: Any = None) -> Outcome:
-        """Check an answer, record it, update the widget; strict mode raises unless correct."""
-        outcome = self._check(answer, ticks)
+    def check(
+        self,
+        answer: Any = ____,
+        *,
+        ticks: Any = None,
+        call: Any = None,
+        evidence: Any = None,
+        numbers: Any = None,
+    ) -> Outcome:
+        """Check an answer, record it, update the widget; strict mode raises unless correct.
+
+        For a judgement (memo): ``check(text, call=..., evidence=[...], numbers={...})``, then
+        the same with ``ticks=[1, 3]`` once the model answer and rubric are shown.
+        """
+        answer = _memo(answer, ticks, call, evidence, numbers)
+        outcome = self._check(answer, None)
         self._raise_if_strict(outcome)
         return outcome
 
-    def submit(self, answer: Any = ____, *, ticks: Any = None) -> Outcome:
+    def submit(
+        self,
+        answer: Any = ____,
+        *,
+        ticks: Any = None,
+        call: Any = None,
+        evidence: Any = None,
+        numbers: Any = None,
+    ) -> Outcome:
         """What the Check button does (same path as ``check``; never raises from a click)."""
         self._from_widget = True
         try:
-            return self._check(answer, ticks)
+            return self._check(_memo(answer, ticks, call, evidence, numbers), None)
         finally:
             self._from_widget = False
 
@@ -364,6 +385,23 @@ def _looks_like_code(text: str) -> bool:
     return (
         any(tok in t for tok in ("=", "(", "SELECT", "def ", "import ")) and "\n\n" not in t[:200]
     )
+
+
+def _memo(answer: Any, ticks: Any, call: Any, evidence: Any, numbers: Any) -> Any:
+    """A judgement's parts given as keywords, gathered into one ``JudgementAnswer``."""
+    if ticks is None and call is None and evidence is None and numbers is None:
+        return answer
+    from pm_toolkit.exercises.kinds.judgement import JudgementAnswer
+
+    if isinstance(answer, JudgementAnswer):
+        return dataclasses.replace(
+            answer,
+            ticks=answer.ticks if ticks is None else ticks,
+            call=answer.call if call is None else call,
+            evidence=answer.evidence if evidence is None else evidence,
+            numbers=answer.numbers if numbers is None else numbers,
+        )
+    return JudgementAnswer(answer, ticks, call, evidence or (), numbers or {})
 
 
 def _answer_text(answer: Any) -> str:

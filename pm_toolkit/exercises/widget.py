@@ -51,6 +51,10 @@ class ExerciseWidget:
         self.style = ex.kind.input_style
         self._last_submit: tuple[Any, float] | None = None
         self._solution_pending = False  # the first Solution click asks, the second shows
+        # the checked part of a structured memo (see _make_memo_parts)
+        self._call: Any = None
+        self._evidence: list[Any] | None = None
+        self._numbers: dict[str, Any] = {}
         self.prompt = w.HTML(bound.prompt_html()).add_class("pm-prompt")
         self.answer, self._parts = self._make_input(w)
         self.check_button = w.Button(
@@ -75,7 +79,10 @@ class ExerciseWidget:
         self.hint_button.on_click(lambda _b: self.click_hint())
         self.solution_button.on_click(lambda _b: self.click_solution())
         buttons = w.HBox([self.check_button, self.hint_button, self.solution_button])
-        children = [self.prompt, self.answer]
+        children = [self.prompt]
+        if self.style == "judgement" and ex.kind.structured:  # type: ignore[attr-defined]
+            children.append(self._make_memo_parts(w))
+        children.append(self.answer)
         if self.style == "judgement":
             children.append(self._rubric_box)
         children += [buttons, self.feedback, self.hint_area, self.solution_area]
@@ -147,6 +154,39 @@ class ExerciseWidget:
             ).add_class("pm-answer"), drops
         raise ValueError(f"unknown input style {style!r}")
 
+    def _make_memo_parts(self, w: Any) -> Any:
+        """The checked part of a memo: the call, the points that belong, the supporting numbers.
+
+        Nothing is pre-selected, and options appear in a stable per-learner order.
+        """
+        kind, b = self.bound.exercise.kind, self.bound
+        rows: list[Any] = []
+        if kind.calls:
+            calls = stable_shuffle(list(kind.calls), seed=b.ctx.seed, salt=b.id + ":call")
+            self._call = w.RadioButtons(options=calls, value=None, layout=w.Layout(width="auto"))
+            rows += [w.HTML("<strong>Your call</strong>"), self._call.add_class("pm-memo-call")]
+        if kind.evidence:
+            items = stable_shuffle(list(kind.evidence), seed=b.ctx.seed, salt=b.id + ":evidence")
+            self._evidence = [
+                w.Checkbox(value=False, description=o, indent=False, layout=w.Layout(width="auto"))
+                for o in items
+            ]
+            rows += [
+                w.HTML("<strong>Tick every point that belongs in your memo</strong>"),
+                w.VBox(self._evidence).add_class("pm-memo-evidence"),
+            ]
+        for label, number_kind in kind.numbers.items():
+            unit = getattr(number_kind, "unit", None)
+            self._numbers[label] = w.Text(
+                value="",
+                description=f"{label}" + (f" ({unit})" if unit else ""),
+                style={"description_width": "initial"},
+                layout=w.Layout(width="auto"),
+            ).add_class("pm-memo-number")
+        if self._numbers:
+            rows += [w.HTML("<strong>The numbers from your data</strong>"), *self._numbers.values()]
+        return w.VBox(rows).add_class("pm-memo")
+
     def read_answer(self) -> Any:
         """The learner's answer as the widget holds it (what Check submits)."""
         style = self.style
@@ -157,7 +197,15 @@ class ExerciseWidget:
 
             shown = self._rubric_box.layout.display != "none"
             ticks = [t.value for t in self._ticks] if shown else None
-            return JudgementAnswer(self.answer.value, ticks)
+            if not self.bound.exercise.kind.structured:  # type: ignore[attr-defined]
+                return JudgementAnswer(self.answer.value, ticks)
+            return JudgementAnswer(
+                self.answer.value,
+                ticks,
+                call=self._call.value if self._call is not None else None,
+                evidence=[c.description for c in self._evidence or () if c.value],
+                numbers={k: t.value for k, t in self._numbers.items()},
+            )
         if style == "checkboxes":
             return [t.description for t in self._parts if t.value]
         if style == "ordering":

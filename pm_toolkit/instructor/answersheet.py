@@ -96,7 +96,14 @@ def format_answer(exercise: Any, value: Any) -> tuple[str, str]:
         return str(value), f"<pre>{html.escape(str(value))}</pre>"
     if kind == "judgement":
         rubric = "; ".join(exercise.kind.rubric)
-        text = f"{exercise.kind.model_answer}\nRubric: {rubric}"
+        model = getattr(value, "text", None) or str(exercise.kind.model_answer)
+        text = f"{model}\nRubric: {rubric}"
+        if getattr(value, "structured", False):
+            numbers = ", ".join(f"{k} = {v:.6g}" for k, v in value.numbers.items())
+            text = (
+                f"Call: {value.call}\nEvidence: {'; '.join(value.evidence)}\n"
+                f"Numbers: {numbers}\n{text}"
+            )
         return text, html.escape(text).replace("\n", "<br>")
     if kind == "percent" and isinstance(value, (int, float)):
         text = f"{value * 100:.4g}% (= {value:.6g})"

@@ -10,7 +10,7 @@ from pm_toolkit.exercises.kinds.base import AnswerKind, Verdict, stable_shuffle
 from pm_toolkit.exercises.kinds.choice import Choice, MultiChoice, Ordering
 from pm_toolkit.exercises.kinds.frames import DataFrameAnswer, compare_frames
 from pm_toolkit.exercises.kinds.functions import FunctionAnswer, TimeLimitExceeded, values_equal
-from pm_toolkit.exercises.kinds.judgement import Judgement, JudgementAnswer
+from pm_toolkit.exercises.kinds.judgement import Judgement, JudgementAnswer, MemoKey
 from pm_toolkit.exercises.kinds.numeric import Number, Percent
 from pm_toolkit.exercises.kinds.sql import SQLAnswer
 
@@ -21,6 +21,7 @@ __all__ = [
     "FunctionAnswer",
     "Judgement",
     "JudgementAnswer",
+    "MemoKey",
     "MultiChoice",
     "Number",
     "Ordering",

@@ -1,18 +1,35 @@
-"""Judgement answers: write in your own words, then compare with a model answer and a rubric.
+"""Judgement answers: a memo with a checked, structured part and self-assessed free text.
 
-There is no automatic marking: the learner writes an answer, sees the model answer and the
-rubric, ticks the points their answer covers, and the exercise counts as done.
+The learner makes a call (one option), picks the evidence or guardrails that belong (a list),
+and gives the numbers from their own data that support the call; those parts are checked like
+any answer. Then they write their reasoning in their own words, see the model answer (built
+from their data) and the rubric, tick the points their text covers, and the exercise counts as
+done. The rubric is shown only once the structured part is right and the text is written.
 
->>> from pm_toolkit.exercises.kinds.judgement import Judgement, JudgementAnswer
+A judgement without a structured part (only ``model_answer`` and ``rubric``) works as before.
+
+>>> from pm_toolkit.exercises.kinds.judgement import Judgement, JudgementAnswer, MemoKey
 >>> j = Judgement(model_answer="Look at repeat rate by cohort.", rubric=["Names a metric", "Names a cut"])
 >>> j.compare(j.parse(JudgementAnswer("Track repeat purchase rate by city", ticks=[True, False]), None), None, None).correct
 True
+>>> from pm_toolkit.exercises.kinds.numeric import Percent
+>>> memo = Judgement(
+...     model_answer="Ship: conversion rose and returns held.",
+...     rubric=["States the call", "Quotes the lift"],
+...     calls={"Ship": "", "Do not ship": "Look at the guardrail again: did it move?"},
+...     numbers={"conversion lift": Percent(abs=0.001)},
+... )
+>>> key = MemoKey(call="Ship", numbers={"conversion lift": 0.012})
+>>> memo.compare(memo.parse(JudgementAnswer("we ship it now", call="Do not ship",
+...     numbers={"conversion lift": "1.2%"}), None), key, None).message
+"Your call, 'Do not ship': Look at the guardrail again: did it move?"
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pm_toolkit.exercises.kinds.base import AnswerKind, Verdict
@@ -20,6 +37,33 @@ from pm_toolkit.exercises.parsing import InvalidInput, describe
 
 if TYPE_CHECKING:
     from pm_toolkit.exercises.context import LearnerContext
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+@dataclass(frozen=True)
+class MemoKey:
+    """The structured part's right answers for one learner (an exercise's ``reference``).
+
+    ``call``: the right option of ``Judgement(calls=...)``; ``numbers``: label → the value
+    from the learner's data; ``evidence``: the options that belong, when they depend on the
+    data (``None`` = the ones marked as belonging in ``Judgement(evidence=...)``).
+    """
+
+    call: str | None = None
+    numbers: Mapping[str, float] = field(default_factory=dict)
+    evidence: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    text: str
+    ticks: tuple[bool, ...] | None
+    call: str | None = None
+    evidence: frozenset[str] = frozenset()
+    numbers: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -32,51 +76,201 @@ class JudgementAnswer:
 
     text: str
     ticks: Any = None
+    #: The structured part (only for judgements that have one): the option picked as the call,
+    #: the evidence/guardrail options ticked, and label → number typed for each number asked.
+    call: str | None = None
+    evidence: Sequence[str] = ()
+    numbers: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def structured(self) -> bool:
+        return self.call is not None or bool(self.evidence) or bool(self.numbers)
 
 
 class Judgement(AnswerKind):
-    """A free-text answer with a model answer and a rubric the learner self-assesses against.
+    """A memo: an optional checked structured part, then free text self-assessed on a rubric.
 
-    ``min_words``: answers shorter than this are "could not read that" (write a bit more).
+    ``model_answer``: text, or a function of ``ctx`` that builds it from the learner's numbers.
+    ``rubric``: the points a good answer covers (shown only after the learner has answered).
+    ``calls``: option → feedback shown when that option is picked but is not the right call
+    (a text, or a function of ``ctx``); the right call comes from the exercise's reference,
+    a :class:`MemoKey`. ``evidence``: option → (belongs in a good memo?, why), ticked as a
+    list. ``numbers``: label → a ``Number``/``Percent`` kind (its tolerance), the figures from
+    the learner's data that support the call. ``min_words``: shorter text is refused.
     """
 
     kind_name = "judgement"
     input_style = "judgement"
     accepted_forms = "a few sentences in your own words"
 
-    def __init__(self, model_answer: str, rubric: Sequence[str], min_words: int = 3) -> None:
-        if not isinstance(model_answer, str) or not model_answer.strip():
-            raise ValueError("Judgement(model_answer=...) must be non-empty text")
+    def __init__(
+        self,
+        model_answer: str | Callable[[Any], str],
+        rubric: Sequence[str],
+        min_words: int = 3,
+        *,
+        calls: Mapping[str, Any] | None = None,
+        evidence: Mapping[str, tuple[bool, str]] | None = None,
+        numbers: Mapping[str, AnswerKind] | None = None,
+    ) -> None:
+        if not callable(model_answer) and (
+            not isinstance(model_answer, str) or not model_answer.strip()
+        ):
+            raise ValueError(
+                "Judgement(model_answer=...) must be non-empty text or a function of ctx"
+            )
         rubric = [str(r) for r in rubric]
         if not rubric or not all(r.strip() for r in rubric):
             raise ValueError("Judgement(rubric=[...]) needs at least one non-empty point")
         self.model_answer, self.rubric, self.min_words = model_answer, rubric, int(min_words)
+        self.calls = dict(calls or {})
+        if self.calls and len(self.calls) < 2:
+            raise ValueError("Judgement(calls=...) needs at least two options")
+        self.evidence = {str(k): (bool(v[0]), str(v[1])) for k, v in (evidence or {}).items()}
+        self.numbers = dict(numbers or {})
+        for label, kind in self.numbers.items():
+            if not isinstance(kind, AnswerKind) or kind.input_style != "text":
+                raise ValueError(
+                    f"Judgement(numbers=...): {label!r} needs a Number or Percent kind"
+                )
+
+    @property
+    def structured(self) -> bool:
+        """Whether this memo has a checked part (a call, evidence or numbers)."""
+        return bool(self.calls or self.evidence or self.numbers)
+
+    def model_answer_text(self, ctx: LearnerContext) -> str:
+        """The model answer for this learner (built from their data when it is a function)."""
+        text = self.model_answer(ctx) if callable(self.model_answer) else self.model_answer
+        return str(text)
 
     def __repr__(self) -> str:
-        return f"Judgement(rubric={self.rubric!r})"
+        parts = [f"rubric={self.rubric!r}"]
+        if self.calls:
+            parts.append(f"calls={sorted(self.calls)!r}")
+        if self.evidence:
+            parts.append(f"evidence={sorted(self.evidence)!r}")
+        if self.numbers:
+            parts.append(f"numbers={list(self.numbers)!r}")
+        return f"Judgement({', '.join(parts)})"
 
-    def expected(self, reference: Any, ctx: LearnerContext) -> None:
-        return None
+    def validate(self, reference: Any) -> None:
+        if self.structured and not callable(reference) and not isinstance(reference, MemoKey):
+            raise ValueError(
+                "a Judgement with calls/evidence/numbers needs reference=MemoKey(...) "
+                "or a function of ctx returning one"
+            )
+
+    def expected(self, reference: Any, ctx: LearnerContext) -> MemoKey | None:
+        if not self.structured:
+            return None
+        if not isinstance(reference, MemoKey):
+            raise TypeError(
+                f"a structured Judgement's reference must be a MemoKey; got {reference!r}"
+            )
+        if self.calls and _lookup(self.calls, reference.call) is None:
+            raise ValueError(f"the right call {reference.call!r} is not one of {list(self.calls)}")
+        missing = set(self.numbers) - set(reference.numbers)
+        if missing:
+            raise ValueError(f"the reference has no value for {sorted(missing)}")
+        return reference
+
+    def right_evidence(self, key: MemoKey | None) -> frozenset[str]:
+        """The evidence options that belong, for this learner."""
+        if key is not None and key.evidence is not None:
+            return frozenset(key.evidence)
+        return frozenset(k for k, (belongs, _why) in self.evidence.items() if belongs)
 
     def reference_answer(self, reference: Any, ctx: LearnerContext) -> JudgementAnswer:
-        return JudgementAnswer(self.model_answer, ticks=True)
+        key = self.expected(reference, ctx)
+        if key is None:
+            return JudgementAnswer(self.model_answer_text(ctx), ticks=True)
+        return JudgementAnswer(
+            self.model_answer_text(ctx),
+            ticks=True,
+            call=_lookup(self.calls, key.call) if self.calls else None,
+            evidence=sorted(self.right_evidence(key)),
+            numbers={label: key.numbers[label] for label in self.numbers},
+        )
 
     def is_not_attempted(self, answer: Any) -> bool:
         if isinstance(answer, JudgementAnswer):
-            return super().is_not_attempted(answer.text)
+            return super().is_not_attempted(answer.text) and not answer.structured
         return super().is_not_attempted(answer)
 
-    def parse(self, answer: Any, ctx: LearnerContext) -> tuple[str, tuple[bool, ...] | None]:
-        ticks = None
+    def parse(self, answer: Any, ctx: LearnerContext) -> _Parsed:
+        ticks, call, evidence, numbers = None, None, (), {}
         if isinstance(answer, JudgementAnswer):
-            answer, ticks = answer.text, answer.ticks
+            ticks, call, evidence, numbers = (
+                answer.ticks,
+                answer.call,
+                answer.evidence,
+                answer.numbers,
+            )
+            answer = answer.text
+        parsed_call = self._parse_call(call)
+        parsed_evidence = self._parse_evidence(evidence)
+        parsed_numbers = self._parse_numbers(numbers, ctx)
         if not isinstance(answer, str):
-            raise InvalidInput(f"Expected your answer as text, got {describe(answer)}.")
+            raise InvalidInput(f"Expected your reasoning as text, got {describe(answer)}.")
         if len(answer.split()) < self.min_words:
             raise InvalidInput(
-                f"Write at least {self.min_words} words in your own words, then check again."
+                f"Write at least {self.min_words} words of reasoning in your own words, "
+                "then check again."
             )
-        return answer.strip(), self._ticks(ticks)
+        return _Parsed(
+            answer.strip(), self._ticks(ticks), parsed_call, parsed_evidence, parsed_numbers
+        )
+
+    # -- reading the structured part: options are listed alphabetically, never in answer order
+    def _parse_call(self, call: Any) -> str | None:
+        if not self.calls:
+            return None
+        if call is None or (isinstance(call, str) and not call.strip()):
+            raise InvalidInput(f"Pick your call first: one of {_listing(self.calls)}.")
+        key = _lookup(self.calls, call)
+        if key is None:
+            raise InvalidInput(f"{describe(call)} is not one of the calls: {_listing(self.calls)}.")
+        return key
+
+    def _parse_evidence(self, evidence: Any) -> frozenset[str]:
+        if not self.evidence:
+            return frozenset()
+        if isinstance(evidence, str):
+            evidence = [evidence]
+        if not isinstance(evidence, (list, tuple, set, frozenset)):
+            raise InvalidInput(f"Give the evidence as a list of options, got {describe(evidence)}.")
+        keys = set()
+        for item in evidence:
+            key = _lookup(self.evidence, item)
+            if key is None:
+                raise InvalidInput(
+                    f"{describe(item)} is not one of the listed points: {_listing(self.evidence)}."
+                )
+            keys.add(key)
+        if not keys:
+            raise InvalidInput("Tick the points that belong in your memo (at least one).")
+        return frozenset(keys)
+
+    def _parse_numbers(self, numbers: Any, ctx: LearnerContext) -> dict[str, Any]:
+        if not self.numbers:
+            return {}
+        if not isinstance(numbers, Mapping):
+            raise InvalidInput(
+                f"Give the numbers as {{label: value}} for {_listing(self.numbers)}; "
+                f"got {describe(numbers)}."
+            )
+        given = {_norm(k): v for k, v in numbers.items()}
+        out = {}
+        for label, kind in self.numbers.items():
+            value = given.get(_norm(label))
+            if value is None or (isinstance(value, str) and not value.strip()):
+                raise InvalidInput(f"Give a value for {label!r} from your data.")
+            try:
+                out[label] = kind.parse(value, ctx)
+            except InvalidInput as exc:
+                raise InvalidInput(f"{label}: {exc}") from None
+        return out
 
     def _ticks(self, ticks: Any) -> tuple[bool, ...] | None:
         if ticks is None:
@@ -104,25 +298,108 @@ class Judgement(AnswerKind):
                 raise InvalidInput(f"{describe(t)} is not a rubric point; use numbers 1 to {n}.")
         return tuple(out)
 
-    def compare(
-        self, parsed: tuple[str, tuple[bool, ...] | None], expected: None, ctx: LearnerContext
-    ) -> Verdict:
-        _text, ticks = parsed
-        if ticks is None:
+    # -- comparing -------------------------------------------------------------------------------
+    def compare(self, parsed: _Parsed, expected: MemoKey | None, ctx: LearnerContext) -> Verdict:
+        wrong = self._structured_mistake(parsed, expected, ctx)
+        if wrong:
+            return Verdict(False, wrong)
+        if parsed.ticks is None:
             points = "\n".join(f"  {i}. {r}" for i, r in enumerate(self.rubric, 1))
+            first = "Your call, evidence and numbers are right. " if self.structured else ""
             return Verdict(
                 False,
-                "Your answer is saved; one step left. Compare it with the model answer below and "
-                "tick the rubric points your answer covers (in code: check(text, ticks=[1, 2])).",
+                first + "Your answer is saved; one step left. Compare your reasoning with the "
+                "model answer below and tick the rubric points your answer covers "
+                "(in code: check(text, ticks=[1, 2], ...)).",
                 status="not_attempted",
-                reveal=f"Model answer: {self.model_answer}\nRubric:\n{points}",
+                reveal=f"Model answer: {self.model_answer_text(ctx)}\nRubric:\n{points}",
             )
-        k = sum(ticks)
+        k = sum(parsed.ticks)
         return Verdict(
             True,
-            f"Done. Your answer covers {k} of {len(self.rubric)} rubric points, by your own rating.",
+            f"Done. Your reasoning covers {k} of {len(self.rubric)} rubric points, by your own rating.",
         )
 
+    def _structured_mistake(self, parsed: _Parsed, key: MemoKey | None, ctx: LearnerContext) -> str:
+        """The first thing wrong in the structured part, in words that do not give it away."""
+        if key is None:
+            return ""
+        if self.calls and parsed.call != _lookup(self.calls, key.call):
+            feedback = self.calls[parsed.call]
+            feedback = feedback(ctx) if callable(feedback) else feedback
+            return f"Your call, {parsed.call!r}: " + (
+                str(feedback) or "that is not what your data supports. Look at your numbers again."
+            )
+        right = self.right_evidence(key)
+        if self.evidence and parsed.evidence != right:
+            extra = [k for k in sorted(parsed.evidence) if k not in right]
+            if extra:
+                why = self.evidence[extra[0]][1]
+                return f"{extra[0]!r} does not belong in this memo" + (f": {why}" if why else ".")
+            return (
+                f"Everything you ticked belongs, but {len(right - parsed.evidence)} more "
+                "point(s) on the list do too."
+            )
+        for label, kind in self.numbers.items():
+            verdict = kind.compare(parsed.numbers[label], key.numbers[label], ctx)
+            if not verdict.correct:
+                return f"{label}: {kind.echo(parsed.numbers[label])} is not what your data " + (
+                    f"gives ({_too(parsed.numbers[label], key.numbers[label], kind)})."
+                )
+        return ""
+
+    def implicit_wrong_answers(self, reference: Any, ctx: LearnerContext) -> list[tuple[Any, str]]:
+        if not self.calls or not isinstance(reference, MemoKey):
+            return []
+        right = self.reference_answer(reference, ctx)
+        out = []
+        for option, feedback in self.calls.items():
+            if option == right.call:
+                continue
+            text = feedback(ctx) if callable(feedback) else feedback
+            if text:
+                answer = JudgementAnswer(
+                    right.text, None, option, right.evidence, dict(right.numbers)
+                )
+                out.append((answer, str(text)))
+        return out
+
+    def expected_strings(self, expected: Any) -> list[str]:
+        if not isinstance(expected, MemoKey):
+            return []
+        out: list[str] = []
+        for label, kind in self.numbers.items():
+            out += kind.expected_strings(expected.numbers[label])
+        return out
+
     def echo(self, parsed: Any) -> str:
-        text = parsed[0] if isinstance(parsed, tuple) else str(parsed)
+        text = parsed.text if isinstance(parsed, _Parsed) else str(parsed)
         return repr(text if len(text) <= 60 else text[:59] + "…")
+
+
+def _lookup(options: Mapping[str, Any], answer: Any) -> str | None:
+    if not isinstance(answer, str):
+        return None
+    wanted = _norm(answer)
+    for key in options:
+        if _norm(key) == wanted:
+            return key
+    return None
+
+
+def _listing(options: Mapping[str, Any]) -> str:
+    """Options in alphabetical order: a neutral order that never spells out the answer."""
+    return "; ".join(repr(k) for k in sorted(options, key=str.casefold))
+
+
+def _too(given: Any, expected: float, kind: AnswerKind) -> str:
+    """Too high or too low, never by how much (that would give the value away)."""
+    try:
+        value = float(getattr(given, "value", given))
+        if getattr(given, "value", None) is not None and abs(value) > 1 and abs(expected) <= 1:
+            value /= 100  # a bare "12.5" given for a rate means 12.5 %
+    except (TypeError, ValueError):
+        return "check it against your data"
+    if not math.isfinite(value):
+        return "check it against your data"
+    return "too high" if value > expected else "too low"
