@@ -480,9 +480,14 @@ def test_lesson_queries_run_on_the_data_world(tiny_ctx):
     views = tiny_ctx.sql(fw.WEEKLY_CATEGORY_VIEWS_SQL)
     assert {"week", "category", "units"} <= set(views.columns)
     assert fw.emerging_category(tiny_ctx.sql) in set(views["category"])
-    sessions = tiny_ctx.sql(fw.CHECKOUT_SESSIONS_SQL)
+    sessions = tiny_ctx.sql(fw.RANDOMISED_SESSIONS_SQL)
     assert set(sessions["converted"].unique()) <= {0, 1}
     assert set(sessions["promotion_shown"]) <= {"none", "bank_offer_10", "free_delivery"}
+    # every signed-in session is in, once; a conversion is a session with an order
+    signed_in = tiny_ctx.load("sessions")["customer_id"].notna().sum()
+    assert len(sessions) == sessions["session_id"].nunique() == signed_in
+    assert sessions["converted"].sum() == tiny_ctx.load("orders")["session_id"].nunique()
+    assert (sessions["converted"] <= sessions["reached_checkout"]).all()
     prefs = fw.segment_preferences(tiny_ctx.sql(fw.SEGMENT_CATEGORY_VIEWS_SQL))
     assert len(prefs) == 4
     top = tiny_ctx.sql(fw.TOP_PRODUCT_SQL)

@@ -22,12 +22,16 @@ True
 
 The levers are plain functions over the learner's data: :func:`category_growth` (market
 conditions), :func:`segment_preferences` (customer satisfaction), :func:`promotion_response`
-(sales) and :func:`price_change` (cost optimisation).
+(sales) and :func:`price_change` (cost optimisation). :func:`unit_economics` computes the
+contribution margin per order by payment method (the cost loop, order by order), and
+:func:`prepaid_nudge` / :func:`cod_fee` the decisions it informs; every cost the data does not
+record is an assumption in :data:`COSTS`.
 
 Modules: :mod:`.model` (the loop, its knobs, :func:`simulate` and its closed forms),
 :mod:`.decisions` (data-driven vs guesswork, over one seed or many), :mod:`.calibration`
 (Amazon's 3P share and the fit of the seller knobs), :mod:`.levers` (the four levers and their
-SQL), :mod:`.charts` (the lesson's static figures) and :mod:`.interactive` (the slider
+SQL), :mod:`.unit_economics` (contribution per order), :mod:`.findings` (the lesson's
+sentences, built from the data), :mod:`.charts` (the lesson's static figures) and :mod:`.interactive` (the slider
 dashboard).
 """
 
@@ -49,6 +53,7 @@ from pm_toolkit.flywheel.charts import (
     plot_price_curve,
     plot_promotion_lift,
     plot_run,
+    plot_unit_economics,
 )
 from pm_toolkit.flywheel.decisions import (
     DATA_DRIVEN,
@@ -57,6 +62,20 @@ from pm_toolkit.flywheel.decisions import (
     DecisionComparison,
     compare_decisions,
     compare_many,
+)
+from pm_toolkit.flywheel.findings import (
+    bass_finding,
+    calibration_finding,
+    checkout_reach_finding,
+    comparison_finding,
+    emerging_finding,
+    link_experiments,
+    link_experiments_finding,
+    preferences_finding,
+    promotion_finding,
+    run_finding,
+    spread_finding,
+    teams_finding,
 )
 from pm_toolkit.flywheel.interactive import (
     SLIDERS,
@@ -67,14 +86,15 @@ from pm_toolkit.flywheel.interactive import (
     svg_chart,
 )
 from pm_toolkit.flywheel.levers import (
-    CHECKOUT_SESSIONS_SQL,
     LEVERS,
+    RANDOMISED_SESSIONS_SQL,
     SEGMENT_CATEGORY_VIEWS_SQL,
     TOP_PRODUCT_SQL,
     WEEKLY_CATEGORY_VIEWS_SQL,
     PriceChange,
     best_promotion,
     category_growth,
+    checkout_reach,
     emerging_category,
     price_change,
     profit_max_price,
@@ -96,11 +116,25 @@ from pm_toolkit.flywheel.model import (
     steady_state_gap,
     weeks_to_reach,
 )
+from pm_toolkit.flywheel.unit_economics import (
+    COSTS,
+    STATUS_RULES,
+    CodFee,
+    CostAssumptions,
+    PrepaidNudge,
+    UnitEconomics,
+    by_payment,
+    cod_fee,
+    order_economics,
+    prepaid_nudge,
+    unit_economics,
+    unit_economics_finding,
+)
 
 __all__ = [
     "CALIBRATED",
-    "CHECKOUT_SESSIONS_SQL",
     "COLUMNS",
+    "COSTS",
     "COST_LOOP",
     "DATA_DRIVEN",
     "DECISION_FACTORS",
@@ -108,27 +142,44 @@ __all__ = [
     "LEVERS",
     "MAIN_LOOP",
     "PARAM_NOTES",
+    "RANDOMISED_SESSIONS_SQL",
     "SEGMENT_CATEGORY_VIEWS_SQL",
     "SLIDERS",
+    "STATUS_RULES",
     "THIRD_PARTY_SOURCE",
     "TOP_PRODUCT_SQL",
     "WEEKLY_CATEGORY_VIEWS_SQL",
     "Calibration",
+    "CodFee",
+    "CostAssumptions",
     "DecisionComparison",
     "Decisions",
     "FlywheelParams",
     "FlywheelView",
+    "PrepaidNudge",
     "PriceChange",
     "RunSummary",
+    "UnitEconomics",
     "bass_customers",
+    "bass_finding",
     "bass_peak_customers",
     "best_promotion",
+    "by_payment",
+    "calibration_finding",
     "category_growth",
+    "checkout_reach",
+    "checkout_reach_finding",
+    "cod_fee",
     "compare_decisions",
     "compare_many",
+    "comparison_finding",
     "dashboard",
     "emerging_category",
+    "emerging_finding",
     "fit_third_party_share",
+    "link_experiments",
+    "link_experiments_finding",
+    "order_economics",
     "params_table",
     "plot_calibration",
     "plot_category_shares",
@@ -137,15 +188,24 @@ __all__ = [
     "plot_price_curve",
     "plot_promotion_lift",
     "plot_run",
+    "plot_unit_economics",
+    "preferences_finding",
+    "prepaid_nudge",
     "price_change",
     "profit_max_price",
+    "promotion_finding",
     "promotion_response",
+    "run_finding",
     "segment_preferences",
     "simulate",
+    "spread_finding",
     "steady_state_gap",
     "summarise_run",
     "svg_chart",
+    "teams_finding",
     "third_party_share_history",
+    "unit_economics",
+    "unit_economics_finding",
     "weeks_to_reach",
     "yearly_third_party_share",
 ]

@@ -188,3 +188,26 @@ def plot_price_curve(price: float, unit_cost: float, elasticity: float,
     ax.xaxis.set_major_formatter(viz.RUPEES)
     ax.yaxis.set_major_formatter(viz.PERCENT)
     viz.finish(ax, title=title, xlabel="Price (₹)", ylabel="Margin vs today (%)")
+
+
+def plot_unit_economics(ue) -> None:
+    """Contribution per order by payment method (₹), one bar per method, split into its parts."""
+    from pm_toolkit import viz
+
+    parts = ["goods_margin", "discount", "delivery", "return_leg", "payment_fee"]
+    t = ue.methods.sort_values("contribution")
+    _fig, ax = viz.new_axes(figsize=(9.0, 3.8))
+    y = np.arange(len(t))
+    pos, neg = np.zeros(len(t)), np.zeros(len(t))
+    for i, part in enumerate(parts):
+        v = t[part].to_numpy()
+        left = np.where(v >= 0, pos, neg)
+        ax.barh(y, v, left=left, color=viz.PALETTE[i], height=0.6, label=part.replace("_", " "))
+        pos, neg = pos + np.clip(v, 0, None), neg + np.clip(v, None, 0)
+    ax.scatter(t["contribution"], y, color="black", zorder=3, marker="D", label="contribution")
+    ax.set_yticks(y, t.index)
+    ax.axvline(0, color=viz.PALETTE[7], lw=0.8)
+    ax.xaxis.set_major_formatter(viz.RUPEES)
+    worst = t.index[0]
+    viz.finish(ax, title=f"{worst} orders leave the least per order",
+               xlabel="₹ per order (costs to the left of zero)", ylabel="Payment method")  # fmt: skip

@@ -121,7 +121,10 @@ def promotion_response(
     baseline's conversion rate in the same segment, the relative ``lift`` and a two-sided
     p-value from the two-proportion z-test (pooled variance,
     :func:`pm_toolkit.experiments.proportion_test`). Because the banner was assigned at
-    random per session, the difference is the promotion's effect, not a difference in shoppers.
+    random per session, the difference is the promotion's effect, not a difference in shoppers,
+    *as long as* ``sessions`` holds every randomised session (or a subset chosen by something
+    the banner cannot change): keeping only sessions that reached a later step, such as
+    checkout, compares groups the banner itself may have shaped.
 
     >>> s = pd.DataFrame({"segment": ["a"] * 4, "promotion_shown": ["none", "none", "x", "x"],
     ...                   "converted": [0, 1, 1, 1]})
@@ -154,6 +157,40 @@ def best_promotion(response: pd.DataFrame) -> pd.Series:
     """The promotion with the highest lift in each segment (from :func:`promotion_response`)."""
     best = response.loc[response.groupby("segment")["lift"].idxmax()]
     return best.set_index("segment")["promotion"]
+
+
+def checkout_reach(
+    sessions: pd.DataFrame,
+    *,
+    promotion: str = "promotion_shown",
+    reached: str = "reached_checkout",
+) -> pd.DataFrame:
+    """Does the banner change *who reaches checkout*? One row per banner: sessions, the share
+    that reached checkout, and (on every row) the chi-square test's p-value of "the share is
+    the same under every banner".
+
+    A comparison made only among sessions that reached checkout is fair only if this share does
+    not depend on the banner: otherwise each banner's checkout group holds different shoppers.
+    A large p-value does not prove the shares equal; it says this data shows no sign they differ.
+
+    >>> s = pd.DataFrame({"promotion_shown": ["none"] * 4 + ["x"] * 4,
+    ...                   "reached_checkout": [1, 0, 1, 0, 1, 0, 1, 0]})
+    >>> checkout_reach(s)["share"].tolist()
+    [0.5, 0.5]
+    """
+    from scipy import stats
+
+    g = sessions.groupby(promotion)[reached].agg(["sum", "count"])
+    table = np.column_stack([g["sum"], g["count"] - g["sum"]])
+    # a banner nobody (or everybody) reached checkout with leaves nothing to test
+    p = (
+        float(stats.chi2_contingency(table, correction=False).pvalue)
+        if (table.sum(axis=0) > 0).all()
+        else float("nan")
+    )
+    out = pd.DataFrame({"sessions": g["count"].astype(int), "share": g["sum"] / g["count"]})
+    out["p_value"] = p
+    return out.rename_axis("promotion").reset_index()
 
 
 @dataclass(frozen=True)
@@ -262,15 +299,18 @@ WHERE e.event_type = 'product_view'
 GROUP BY ALL
 """.strip()
 
-#: Sessions that reached checkout: the banner each was shown at random, and whether it paid.
-CHECKOUT_SESSIONS_SQL = """
+#: Every session of a signed-in shopper: the banner it was shown at random, whether it reached
+#: checkout and whether it ended in an order. Bot sessions have no customer and drop out here.
+RANDOMISED_SESSIONS_SQL = """
 SELECT s.session_id, c.segment, s.promotion_shown,
-       MAX(CASE WHEN e.event_type = 'purchase' THEN 1 ELSE 0 END) AS converted
+       CASE WHEN k.session_id IS NULL THEN 0 ELSE 1 END AS reached_checkout,
+       CASE WHEN o.session_id IS NULL THEN 0 ELSE 1 END AS converted
 FROM sessions AS s
 JOIN customers AS c USING (customer_id)
-JOIN events AS e USING (session_id)
-WHERE s.session_id IN (SELECT session_id FROM events WHERE event_type = 'begin_checkout')
-GROUP BY ALL
+LEFT JOIN (SELECT DISTINCT session_id FROM events WHERE event_type = 'begin_checkout') AS k
+       USING (session_id)
+LEFT JOIN (SELECT DISTINCT session_id FROM orders) AS o USING (session_id)
+ORDER BY s.session_id
 """.strip()
 
 
