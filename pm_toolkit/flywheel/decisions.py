@@ -108,6 +108,26 @@ class DecisionComparison:
             }
         return pd.DataFrame(rows)
 
+    def readable(self) -> pd.DataFrame:
+        """:meth:`table` as text a PM reads: customers and orders in lakh, margin in crore."""
+        t = self.table()
+        out = pd.DataFrame(index=t.index, columns=t.columns, dtype=object)
+        for row in t.index:
+            for col in t.columns:
+                v = t.loc[row, col]
+                if pd.isna(v):
+                    out.loc[row, col] = "never"
+                elif row.startswith(("customers", "orders")):
+                    big = v >= 1e7  # Indian counting: 100 lakh make a crore
+                    out.loc[row, col] = f"{v / 1e7:,.2f} crore" if big else f"{v / 1e5:,.1f} lakh"
+                elif row.startswith("gross margin"):
+                    out.loc[row, col] = _inr(v)
+                elif row.startswith("weeks"):
+                    out.loc[row, col] = f"{v:.0f}"
+                else:
+                    out.loc[row, col] = f"{v:.1f}"
+        return out
+
     def _rows(self) -> list[tuple[str, str]]:
         slow = "never, within this horizon" if self.slowdown is None else f"{self.slowdown:.1f}×"
         return [
