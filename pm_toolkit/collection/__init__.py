@@ -8,7 +8,9 @@ The tools of lesson 3, one module per idea:
 * :mod:`~pm_toolkit.collection.stream`: micro-batch windows, live metrics, spike and stock-out alerts.
 * :mod:`~pm_toolkit.collection.privacy`: keyed pseudonyms, coarsening, k-anonymity, small-cell suppression.
 * :mod:`~pm_toolkit.collection.customer_view`: a customer 360 built from audited joins.
-* :mod:`~pm_toolkit.collection.signals`: two small ML demos (customer segments, fraud signals).
+* :mod:`~pm_toolkit.collection.signals`: RFM features, a k-means helper and simple fraud rules
+  (lesson 7 builds and evaluates real models; lesson 3 only evaluates a rule).
+* :mod:`~pm_toolkit.collection.story`: the lesson's sentences (built from the data) and figures.
 
 >>> from pm_toolkit import collection
 >>> collection.bazaar_tracking_plan().names[-1]
@@ -44,6 +46,31 @@ from pm_toolkit.collection.quality import (
     session_speed,
 )
 from pm_toolkit.collection.signals import Segments, fraud_signals, rfm_table, segment_customers
+from pm_toolkit.collection.story import (
+    ML_DATA_NEEDS,
+    attack_finding,
+    bots_finding,
+    broken_release,
+    cleaning_finding,
+    device_engagement_finding,
+    device_table,
+    duplicates_finding,
+    join_finding,
+    lateness_finding,
+    missing_finding,
+    ml_data_needs,
+    overview_finding,
+    plan_finding,
+    plot_bot_speed,
+    plot_lateness,
+    plot_spike_alerts,
+    release_finding,
+    release_steps,
+    release_table,
+    rule_check,
+    stockout_finding,
+    suppression_finding,
+)
 from pm_toolkit.collection.stream import (
     AlertSummary,
     Snapshot,
@@ -65,6 +92,7 @@ from pm_toolkit.collection.tracking_plan import (
 
 __all__ = [
     "GA4_LATENESS",
+    "ML_DATA_NEEDS",
     "AlertSummary",
     "CleaningReport",
     "CustomerView",
@@ -81,29 +109,51 @@ __all__ = [
     "WindowTradeoff",
     "alert_dashboard",
     "alert_summary",
+    "attack_finding",
     "audited_merge",
     "bare_hash",
     "bazaar_tracking_plan",
+    "bots_finding",
+    "broken_release",
     "clean_events",
+    "cleaning_finding",
     "coarsen_pin",
     "coarsen_time",
     "customer_360",
+    "device_engagement_finding",
+    "device_table",
     "dictionary_attack",
+    "duplicates_finding",
     "find_bots",
     "find_duplicates",
     "find_late_events",
     "find_missing_ids",
     "fraud_signals",
     "funnel_metrics",
+    "join_finding",
     "k_anonymity",
+    "lateness_finding",
     "lateness_profile",
+    "missing_finding",
+    "ml_data_needs",
+    "overview_finding",
+    "plan_finding",
+    "plot_bot_speed",
+    "plot_lateness",
+    "plot_spike_alerts",
+    "release_finding",
+    "release_steps",
+    "release_table",
     "replay",
     "rfm_table",
+    "rule_check",
     "safe_aggregate",
     "segment_customers",
     "session_speed",
     "spike_alerts",
     "stockout_alerts",
+    "stockout_finding",
+    "suppression_finding",
     "to_band",
     "window_metrics",
     "window_tradeoff",

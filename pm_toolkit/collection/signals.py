@@ -1,7 +1,8 @@
-"""Two small demos of the "leverage machine learning" strategy: customer segments and fraud signals.
+"""Inputs for the "leverage machine learning" strategy: RFM features, segments, fraud rules.
 
-Neither is a production model; each shows a PM what data such a model needs and what its
-output looks like on Bazaar's orders.
+None of these is a model to ship. Lesson 3 uses a fraud rule only to show that a rule must be
+evaluated against outcomes (:func:`pm_toolkit.collection.rule_check`); lesson 7 chooses the
+number of segments, trains risk models and evaluates them properly.
 
 * :func:`segment_customers`: k-means on recency, frequency and money (RFM), the textbook way to
   find groups to market to differently ("personalised marketing by clustering").
