@@ -461,3 +461,30 @@ def test_fraud_rules_flag_velocity_and_big_first_cod_orders():
     assert got == [("o3", "velocity"), ("o4", "velocity"), ("o5", "first_order_big_cod")]
     with pytest.raises(ValueError, match="between 0 and 1"):
         col.fraud_signals(orders, cod_value_quantile=1.5)
+
+
+def test_rule_check_compares_refusals_of_flagged_and_other_cod_orders():
+    ts = pd.date_range("2025-10-01", periods=40, freq="h", tz="Asia/Kolkata")
+    orders = pd.DataFrame(
+        {
+            "order_id": range(40),
+            "customer_id": list(range(40)),  # every order is a first order
+            "order_ts": ts,
+            "payment_method": ["cod"] * 40,
+            "net_value": [100.0] * 36 + [5000.0] * 4,
+            "status": ["delivered"] * 36 + ["rto"] * 4,
+        }
+    )
+    f = col.rule_check(orders, quantile=0.8)
+    # flagged: the 4 big ones, all refused; others: 36, none refused
+    assert f.facts["flagged"] == 4
+    assert f.facts["rate_flagged"] == 1.0 and f.facts["rate_other"] == 0.0
+    assert f.facts["separates"] and "significantly more often" in f.text
+    none = col.rule_check(orders.assign(payment_method="upi"))
+    assert none.facts["flagged"] == 0 and not none.facts["separates"]
+
+
+def test_ml_data_needs_lists_every_beyond_the_obvious_area():
+    uses = " ".join(col.ml_data_needs()["use"])
+    for area in ("fraud", "marketing", "supply-chain", "voice", "support", "sustainability"):
+        assert area in uses

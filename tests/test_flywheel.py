@@ -547,3 +547,22 @@ def test_plots_title_the_finding_they_show(monkeypatch):
     fw.plot_run(fw.simulate(None, 52), fw.simulate(replace(fw.FlywheelParams(), markup=0.5), 52))
     assert titles[-2].startswith("+")  # the default markup beats a 50 % markup
     plt.close("all")
+
+
+def test_checkout_reach_matches_a_chi_square_by_hand():
+    # 100 sessions per banner; 10, 10 and 25 reach checkout: the third banner changes the crowd
+    s = pd.DataFrame(
+        {
+            "promotion_shown": ["none"] * 100 + ["a"] * 100 + ["b"] * 100,
+            "reached_checkout": [1] * 10 + [0] * 90 + [1] * 10 + [0] * 90 + [1] * 25 + [0] * 75,
+        }
+    )
+    reach = fw.checkout_reach(s).set_index("promotion")
+    assert reach.loc["b", "share"] == 0.25
+    # chi-square by hand: expected 15 reach per arm; Σ (o − e)² / e over the 2 × 3 table
+    chi2 = sum((o - 15) ** 2 / 15 + (o - 15) ** 2 / 85 for o in (10, 10, 25))
+    from scipy.stats import chi2 as dist
+
+    assert reach["p_value"].iloc[0] == pytest.approx(dist.sf(chi2, 2))
+    finding = fw.checkout_reach_finding(reach.reset_index())
+    assert finding.facts["differs"] and "does change who reaches checkout" in finding.text
