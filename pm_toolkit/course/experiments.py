@@ -1,31 +1,50 @@
 """Exercises for lesson 4, experimentation done right: design, analyse, distrust, decide.
 
-Every expected value is computed from the learner's own ``assignments`` table (through
-``ctx``) or by :mod:`pm_toolkit.experiments` from the numbers in the prompt, never typed here.
+Most questions make the learner compute from their own ``assignments`` table (pandas or SQL)
+and then decide; every expected value, every right option and the memo's model answer come
+from that table through ``ctx`` (or from the figures in the prompt), never typed here.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pandas as pd
 
 from pm_toolkit import experiments as ex
 from pm_toolkit.exercises import (
     Choice,
+    DataFrameAnswer,
     Exercise,
     Judgement,
+    MemoKey,
     MultiChoice,
     Number,
     Percent,
+    SQLAnswer,
     WrongAnswer,
 )
+from pm_toolkit.experiments import readout
 
 # ---------------------------------------------------------------- the design question's inputs
 
 BASELINE = 0.04  # product-page conversion in the sample-size prompt
 RELATIVE_MDE = 0.10  # a 10 % relative lift: 4.0 % → 4.4 %
 
+#: The bar the UPI team agreed before the test: a gain under 1 percentage point is not worth it.
+UPI_BAR = 0.01
+#: The bar for the free-delivery test: revenue per user must rise at least 5 % (relative).
+MEMO_BAR = 0.05
+
 #: The data world's experiments: the ids are the options of the SRM question.
 EXPERIMENT_IDS = ("exp_01", "exp_02", "exp_03", "exp_04", "exp_05", "exp_06")
+
+WIN_OPTIONS = {
+    "ship": "Ship it: even the low end of the interval clears the bar",
+    "don't ship": "Don't ship: the whole interval sits below the bar",
+    "extend": "Extend the test: the interval straddles the bar",
+    "investigate": "Don't read it yet: the split is broken (SRM)",
+}
 
 DECISION_OPTIONS = {
     "ship": "Ship it: conversion went up",
@@ -34,12 +53,47 @@ DECISION_OPTIONS = {
     "investigate": "Don't read it yet: the split is broken (SRM)",
 }
 
+#: exp_05's metrics and the direction that hurts the business.
+GUARDRAIL_OPTIONS = {
+    "Page-load time": ("page_load_ms", +1),
+    "Share of users who returned an order": ("returned", +1),
+    "Conversion": ("converted", -1),
+    "Revenue per user": ("revenue", -1),
+}
+
+MEMO_CALLS = {
+    "ship": "Roll out free delivery above ₹499",
+    "don't ship": "Do not roll out: keep the ₹999 threshold",
+    "extend": "Extend or rerun the test before deciding",
+    "investigate": "Fix the experiment first: its split is broken",
+}
+
+#: The memo's points, each with the fact of the learner's data that decides whether it belongs.
+MEMO_POINTS = {
+    "The split matched the planned 50/50 (no sample-ratio mismatch)": "srm_ok",
+    "AOV fell significantly (its whole interval is below zero)": "aov_fell",
+    "Revenue per user changed significantly": "revenue_significant",
+    "Orders per user rose significantly": "orders_rose",
+    "Returns got significantly worse": "returns_worse",
+    "Free delivery on ₹499–₹999 orders adds shipping cost, so margin per user can fall even "
+    "if revenue holds": "always",
+    "A p-value above 0.05 proves the change did nothing": "never",
+    "A lower AOV alone shows that the change loses money": "never",
+}
+
+MEMO_NUMBERS = ("revenue per user change (₹)", "AOV change (₹)")
+
 
 # ---------------------------------------------------------------- references from the learner's data
 
 
 def _assignments(ctx) -> pd.DataFrame:
     return ctx.cached("experiments:assignments", lambda: ctx.load("assignments"))
+
+
+def _rows(ctx, experiment_id: str) -> pd.DataFrame:
+    a = _assignments(ctx)
+    return a[a["experiment_id"] == experiment_id]
 
 
 def _result(experiment_id: str, metric: str = "converted", alpha: float = 0.05):
@@ -56,31 +110,83 @@ def _sample_size_value(mde: float = RELATIVE_MDE, relative: bool = True, **kwarg
     return ex.sample_size(BASELINE, mde, relative=relative, **kwargs).n_per_arm
 
 
-def _srm_results(ctx) -> dict[str, ex.SrmResult]:
+# -- exp_01: the arms in SQL, the difference, its interval, the call
 
-    def make() -> dict[str, ex.SrmResult]:
-        a = _assignments(ctx)
-        registry = ctx.load("experiments").set_index("experiment_id")
-        return {
-            e: ex.srm_check(a, e, float(registry.loc[e, "planned_split"]))
-            for e in sorted(a["experiment_id"].unique())
-        }
+ARMS_SQL = """
+SELECT variant,
+       COUNT(*) AS users,
+       SUM(converted) AS buyers,
+       AVG(converted) AS conversion
+FROM assignments
+WHERE experiment_id = 'exp_01'
+GROUP BY variant
+"""
+#: Tempting mistakes, each a query that triggers its own message.
+ARMS_ALL_SQL = ARMS_SQL.replace("WHERE experiment_id = 'exp_01'\n", "")
+ARMS_PERCENT_SQL = ARMS_SQL.replace("AVG(converted) AS", "100 * AVG(converted) AS")
+ARMS_ORDERS_SQL = ARMS_SQL.replace("SUM(converted) AS buyers", "SUM(orders) AS buyers")
 
-    return ctx.cached("experiments:srm", make)
+
+def _table(answer: Any, ctx) -> pd.DataFrame | None:
+    """The learner's result: their DataFrame, or their query run with a time limit."""
+    if isinstance(answer, pd.DataFrame):
+        return answer
+    if not isinstance(answer, str):
+        return None
+    try:
+        return ctx.sql(answer, timeout=10)
+    except Exception:  # a query that does not run is not this mistake
+        return None
+
+
+def _arms_all_experiments(answer: Any, ctx) -> bool:
+    got = _table(answer, ctx)
+    if got is None or "users" not in got.columns:
+        return False
+    return int(pd.to_numeric(got["users"], errors="coerce").sum()) == len(_assignments(ctx))
+
+
+def _arms_in_percent(answer: Any, ctx) -> bool:
+    got = _table(answer, ctx)
+    if got is None or "conversion" not in got.columns:
+        return False
+    return bool(pd.to_numeric(got["conversion"], errors="coerce").max() > 1)
+
+
+def _arms_counted_orders(answer: Any, ctx) -> bool:
+    got = _table(answer, ctx)
+    if got is None or "buyers" not in got.columns:
+        return False
+    orders = int(_rows(ctx, "exp_01")["orders"].sum())
+    return int(pd.to_numeric(got["buyers"], errors="coerce").sum()) == orders
+
+
+def _win_call(ctx) -> str:
+    a = _assignments(ctx)
+    call = ex.decide(_result("exp_01")(ctx), UPI_BAR, srm=ex.srm_check(a, "exp_01"))
+    return WIN_OPTIONS[call.action]
+
+
+# -- the broken split
 
 
 def _srm_experiment(ctx) -> str:
     """The experiment whose split is least likely to be chance: the broken one."""
-    results = _srm_results(ctx)
-    return min(results, key=lambda e: results[e].p_value)
+    registry = ctx.load("experiments")
+    table = ex.srm_table(_assignments(ctx), registry).frame
+    return str(table["srm_p_value"].idxmin())
 
 
-def _srm_p(ctx) -> float:
-    return _srm_results(ctx)[_srm_experiment(ctx)].p_value
+# -- exp_05: guardrails and the call
 
 
-def _srm_conversion_p(ctx) -> float:
-    return _result(_srm_experiment(ctx))(ctx).p_value
+def _worse_guardrails(ctx) -> list[str]:
+    out = []
+    for option, (metric, bad) in GUARDRAIL_OPTIONS.items():
+        r = _result("exp_05", metric)(ctx)
+        if (r.ci_low > 0 and bad > 0) or (r.ci_high < 0 and bad < 0):
+            out.append(option)
+    return out
 
 
 def _decision(ctx) -> str:
@@ -92,13 +198,99 @@ def _peeking(ctx) -> float:
     return ex.peeking_simulation(5, seed=ctx.seed).peeking_fpr
 
 
-def _per_user_aov_low(ctx) -> float:
-    """The tempting mistake: average each buyer's own AOV, then Welch on those averages."""
-    a = _assignments(ctx)
-    a = a[(a["experiment_id"] == "exp_06") & (a["orders"] > 0)]
-    per_user = a["revenue"] / a["orders"]
-    arms = [per_user[a["variant"] == v] for v in ("control", "treatment")]
-    return ex.mean_test_samples(arms[0], arms[1]).ci_low
+# -- exp_06: the arms table and the memo
+
+
+def _arms_table(ctx) -> pd.DataFrame:
+    rows = _rows(ctx, "exp_06")
+    out = rows.groupby("variant", as_index=False).agg(
+        users=("converted", "size"), orders=("orders", "sum"), revenue=("revenue", "sum")
+    )
+    out["aov"] = out["revenue"] / out["orders"]
+    out["revenue_per_user"] = out["revenue"] / out["users"]
+    return out
+
+
+def _per_buyer_aov(ctx) -> pd.Series:
+    """The tempting mistake: average each buyer's own AOV instead of revenue ÷ orders."""
+    buyers = _rows(ctx, "exp_06").query("orders > 0")
+    return (buyers["revenue"] / buyers["orders"]).groupby(buyers["variant"]).mean()
+
+
+def _per_buyer_revenue(ctx) -> pd.Series:
+    buyers = _rows(ctx, "exp_06").query("orders > 0")
+    return buyers.groupby("variant")["revenue"].mean()
+
+
+def _column_matches(answer: Any, column: str, wrong: pd.Series) -> bool:
+    if not isinstance(answer, pd.DataFrame) or not {"variant", column} <= set(answer.columns):
+        return False
+    try:
+        got = pd.to_numeric(answer.set_index("variant")[column], errors="coerce")
+        return bool(((got.reindex(wrong.index) - wrong).abs() <= 0.01 * wrong.abs()).all())
+    except Exception:  # duplicated variants or odd types are not this mistake
+        return False
+
+
+def _with_column(ctx, column: str, values: pd.Series) -> pd.DataFrame:
+    out = _arms_table(ctx)
+    out[column] = out["variant"].map(values)
+    return out
+
+
+def _memo_facts(ctx) -> dict[str, Any]:
+    return ctx.cached(
+        "experiments:memo", lambda: dict(readout.decision_memo(_assignments(ctx)).facts)
+    )
+
+
+def _memo_key(ctx) -> MemoKey:
+    facts = _memo_facts(ctx)
+    flags = {
+        "srm_ok": facts["srm_ok"],
+        "aov_fell": facts["aov_words"] == "significantly lower",
+        "revenue_significant": facts["revenue_words"] != "not significantly different",
+        "orders_rose": facts["orders_words"] == "significantly higher",
+        "returns_worse": facts["returns_words"] == "significantly higher",
+        "always": True,
+        "never": False,
+    }
+    return MemoKey(
+        call=MEMO_CALLS[facts["action"]],
+        numbers={
+            MEMO_NUMBERS[0]: facts["revenue_difference"],
+            MEMO_NUMBERS[1]: facts["aov_difference"],
+        },
+        evidence=frozenset(p for p, flag in MEMO_POINTS.items() if flags[flag]),
+    )
+
+
+def _memo_text(ctx) -> str:
+    return readout.decision_memo(_assignments(ctx)).text
+
+
+def _point_why(flag: str) -> str:
+    return {
+        "srm_ok": "check the split of exp_06 against 50/50 in your data.",
+        "aov_fell": "look at AOV's 95% interval in your data: is all of it below zero?",
+        "revenue_significant": "look at the interval of revenue per user: does it include zero?",
+        "orders_rose": "look at the interval of orders per user: is all of it above zero?",
+        "returns_worse": "look at the returns guardrail's interval: is all of it above zero?",
+        "always": "",
+        "never": "",
+    }[flag]
+
+
+_NEVER_WHY = {
+    "A p-value above 0.05 proves the change did nothing": (
+        "'not significant' is not proof of no effect; the interval shows which effects still "
+        "fit the data."
+    ),
+    "A lower AOV alone shows that the change loses money": (
+        "AOV is per order; more orders per user can make up for smaller baskets. Revenue or "
+        "margin per user decides."
+    ),
+}
 
 
 # ---------------------------------------------------------------- the exercises
@@ -111,11 +303,11 @@ EXERCISES = [
         prompt=(
             "Bazaar's product page converts 4% of visitors. You want to detect a 10% relative "
             "lift (4.0% → 4.4%) with a two-sided test at α = 0.05 and 80% power. How many users "
-            "do you need **per arm**? (Use `experiments.sample_size`, or the formula in the "
-            "lesson; round up.)"
+            "do you need **per arm**? (Use the formula in the lesson; round up.)"
         ),
         kind=Number(rel=0.01, unit="users"),
         reference=lambda ctx: _sample_size_value(),
+        tags=["calculate"],
         hints=[
             "The MDE here is relative: 10% *of* 4%, i.e. 0.4 percentage points.",
             "`experiments.sample_size(baseline=0.04, mde=0.10, relative=True).n_per_arm`.",
@@ -148,19 +340,64 @@ EXERCISES = [
         solution="n_per_arm = experiments.sample_size(0.04, 0.10, relative=True).n_per_arm",
     ),
     Exercise(
+        id="experiments.arms_sql",
+        title="The one-tap UPI test in SQL",
+        variable="query",
+        prompt=(
+            "Write one SQL query over the table `assignments` that returns, for the one-tap UPI "
+            "test `exp_01`, one row per variant with four columns: `variant`, `users` (rows), "
+            "`buyers` (users with `converted` = 1) and `conversion` (buyers ÷ users, as a "
+            "fraction between 0 and 1). Any row order is fine."
+        ),
+        kind=SQLAnswer(ignore_order=True),
+        reference=ARMS_SQL,
+        tags=["compute"],
+        hints=[
+            "Keep only exp_01 with WHERE, then GROUP BY variant.",
+            "COUNT(*) counts users; `converted` is 0 or 1, so SUM(converted) counts buyers and "
+            "AVG(converted) is the conversion rate.",
+        ],
+        explanation=(
+            "Three numbers per arm are all a conversion test needs: users, buyers and their "
+            "ratio. Everything after (difference, interval, p-value) is arithmetic on them."
+        ),
+        wrong_answers=[
+            WrongAnswer(
+                predicate=_arms_all_experiments,
+                example=ARMS_ALL_SQL,
+                message="You counted the users of every experiment; keep only exp_01 "
+                "(WHERE experiment_id = 'exp_01').",
+            ),
+            WrongAnswer(
+                predicate=_arms_in_percent,
+                example=ARMS_PERCENT_SQL,
+                message="Give `conversion` as a fraction (e.g. 0.12), not a percentage.",
+            ),
+            WrongAnswer(
+                predicate=_arms_counted_orders,
+                example=ARMS_ORDERS_SQL,
+                message="You added up orders; a buyer is a user with converted = 1, however "
+                "many orders they placed.",
+            ),
+        ],
+        solution=ARMS_SQL.strip(),
+    ),
+    Exercise(
         id="experiments.win_difference",
         title="The one-tap UPI test: how big is the win?",
         variable="diff_pp",
         prompt=(
-            "In your `assignments`, compare conversion of treatment against control in `exp_01`. "
-            "By how many **percentage points** did conversion change (treatment minus control)? "
-            "Give at least two decimals, e.g. 1.23."
+            "From your `assignments`, take `exp_01` and compute the conversion rate of each "
+            "variant. By how many **percentage points** did conversion change, treatment minus "
+            "control? Give at least two decimals, e.g. 1.23."
         ),
         kind=Number(abs=0.005, unit="pp"),
         reference=lambda ctx: 100 * _result("exp_01")(ctx).difference,
+        tags=["compute"],
         hints=[
-            "`experiments.analyse(assignments, 'exp_01', 'converted')` compares the arms.",
-            "Its `.difference` is a fraction: multiply by 100 for percentage points.",
+            "Conversion of an arm is the mean of `converted` over its users.",
+            "`rows = assignments[assignments['experiment_id'] == 'exp_01']`, then "
+            "`rows.groupby('variant')['converted'].mean()`; subtract, then × 100.",
         ],
         explanation="Percentage points compare rates directly; the relative lift divides by the "
         "baseline and always sounds bigger.",
@@ -181,33 +418,37 @@ EXERCISES = [
                 message="That is control minus treatment; we asked for treatment minus control.",
             ),
         ],
-        solution="r = experiments.analyse(assignments, 'exp_01', 'converted')\n"
-        "diff_pp = 100 * r.difference",
+        solution="rates = rows.groupby('variant')['converted'].mean()\n"
+        "diff_pp = 100 * (rates['treatment'] - rates['control'])",
     ),
     Exercise(
         id="experiments.win_ci_low",
         title="The low end of the interval",
         variable="ci_low_pp",
         prompt=(
-            "Still on `exp_01`: what is the **lower** bound of the 95% confidence interval for the "
-            "difference in conversion, in percentage points (two decimals)?"
+            "Still on `exp_01`: compute the **lower** end of the 95% confidence interval for the "
+            "difference in conversion, in percentage points (two decimals). Use difference − "
+            "1.96 × SE, with SE = √(p_c(1 − p_c)/n_c + p_t(1 − p_t)/n_t), where p is each arm's "
+            "conversion and n its number of users."
         ),
         kind=Number(abs=0.005, unit="pp"),
         reference=lambda ctx: 100 * _result("exp_01")(ctx).ci_low,
+        tags=["compute"],
         hints=[
-            "The result has `.ci_low` and `.ci_high` (fractions).",
-            "Multiply `.ci_low` by 100.",
+            "`rows.groupby('variant')['converted'].agg(['mean', 'count'])` gives p and n per arm.",
+            "`se = ((p * (1 - p)) / n).sum() ** 0.5` over the two arms; then "
+            "`ci_low_pp = diff_pp - 100 * 1.96 * se`.",
         ],
         explanation="If even the low end of the interval is a gain worth having, the win is "
         "both statistically and practically significant.",
         wrong_answers=[
             WrongAnswer(
                 value=lambda ctx: 100 * _result("exp_01")(ctx).ci_high,
-                message="That is the upper bound; we asked for the lower one.",
+                message="That is the upper end; we asked for the lower one.",
             ),
             WrongAnswer(
                 value=lambda ctx: 100 * _result("exp_01", alpha=0.10)(ctx).ci_low,
-                message="That is the 90% interval (alpha=0.10); use the 95% one (alpha=0.05).",
+                message="That is the 90% interval (1.645 × SE); use 1.96 × SE for 95%.",
             ),
             WrongAnswer(
                 value=lambda ctx: _result("exp_01")(ctx).ci_low,
@@ -215,67 +456,122 @@ EXERCISES = [
                 message="That looks like a fraction; multiply by 100 for percentage points.",
             ),
         ],
-        solution="ci_low_pp = 100 * r.ci_low",
+        solution="p_n = rows.groupby('variant')['converted'].agg(['mean', 'count'])\n"
+        "se = (p_n['mean'] * (1 - p_n['mean']) / p_n['count']).sum() ** 0.5\n"
+        "ci_low_pp = diff_pp - 100 * 1.96 * se",
     ),
     Exercise(
-        id="experiments.win_ci_high",
-        title="The high end of the interval",
-        variable="ci_high_pp",
+        id="experiments.win_call",
+        title="One-tap UPI: ship, don't ship or extend?",
         prompt=(
-            "And the **upper** bound of the same 95% confidence interval, in percentage points "
-            "(two decimals)?"
+            "Before the test, the team agreed that a gain under **1 percentage point** of "
+            "conversion is not worth the engineering and support cost. Compare your 95% "
+            "interval for `exp_01` (both ends: the upper one is difference + 1.96 × SE) with "
+            "that bar, check the split, and make the call."
         ),
-        kind=Number(abs=0.005, unit="pp"),
-        reference=lambda ctx: 100 * _result("exp_01")(ctx).ci_high,
-        hints=["Multiply `.ci_high` by 100."],
-        explanation="The width of the interval is the price of the sample size: four times the "
-        "users halves it.",
-        wrong_answers=[
-            WrongAnswer(
-                value=lambda ctx: 100 * _result("exp_01")(ctx).ci_low,
-                message="That is the lower bound; we asked for the upper one.",
-            ),
-            WrongAnswer(
-                value=lambda ctx: 100 * _result("exp_01", alpha=0.10)(ctx).ci_high,
-                message="That is the 90% interval (alpha=0.10); use the 95% one (alpha=0.05).",
-            ),
-            WrongAnswer(
-                value=lambda ctx: 100 * _result("exp_01")(ctx).relative_ci_high,
-                abs=0.005,
-                message="That is the upper bound of the relative lift in %; we asked for the "
-                "difference in percentage points.",
-            ),
+        kind=Choice(
+            {
+                WIN_OPTIONS["ship"]: (
+                    "Ship only when even the low end of your interval is at least +1 pp. "
+                    "Compare your low end with the bar."
+                ),
+                WIN_OPTIONS["don't ship"]: (
+                    "Don't ship fits when even the high end of the interval is below +1 pp. "
+                    "Is yours?"
+                ),
+                WIN_OPTIONS["extend"]: (
+                    "Extend fits when the interval holds values both below and above +1 pp. "
+                    "Where does your low end sit?"
+                ),
+                WIN_OPTIONS["investigate"]: (
+                    "The split of exp_01 is within chance of the planned 50/50 (your SQL "
+                    "table has the users per arm), so there is nothing to investigate."
+                ),
+            }
+        ),
+        reference=_win_call,
+        tags=["compute", "decide"],
+        hints=[
+            "Three cases: the whole interval above the bar, the whole interval below it, or "
+            "the bar inside the interval.",
+            "Statistically significant is not enough: the low end must clear +1 pp to ship.",
         ],
-        solution="ci_high_pp = 100 * r.ci_high",
+        explanation="The bar is agreed before the test, so the data cannot move it afterwards.",
+        solution="ci_high_pp = diff_pp + 100 * 1.96 * se  # then compare both ends with 1 pp",
     ),
     Exercise(
-        id="experiments.win_p_value",
-        title="The p-value of the win",
-        variable="p_value",
+        id="experiments.srm_which",
+        title="Which test has a broken split?",
         prompt=(
-            "What is the two-sided p-value of the conversion difference in `exp_01` (the pooled "
-            "two-proportion z-test that `experiments.analyse` runs)?"
+            "Every test in your `experiments` table planned a 50/50 split. For each experiment, "
+            "count the users per arm in `assignments` and test the counts against 50/50 with a "
+            "chi-square test (the alarm is p < 0.001). Which experiment has a sample-ratio "
+            "mismatch? Answer with its id, e.g. 'exp_01'."
         ),
-        kind=Number(rel=0.05),
-        reference=lambda ctx: _result("exp_01")(ctx).p_value,
-        hints=["The result record has a `.p_value`."],
-        explanation="The p-value is the chance of a difference at least this big if the button "
-        "did nothing; it is not the chance that the button works.",
-        wrong_answers=[
-            WrongAnswer(
-                value=lambda ctx: _result("exp_01")(ctx).p_value / 2,
-                rel=0.05,
-                message="That is a one-sided p-value; the test is two-sided.",
-            ),
+        kind=Choice(
+            {
+                e: (
+                    f"The split of {e} is not the least likely one. Compare the SRM p-values "
+                    "of all six tests: the mismatch has by far the smallest."
+                )
+                for e in EXPERIMENT_IDS
+            }
+        ),
+        reference=_srm_experiment,
+        tags=["compute", "decide"],
+        hints=[
+            "`assignments.groupby(['experiment_id', 'variant']).size().unstack()` counts users "
+            "per arm; `scipy.stats.chisquare([n_control, n_treatment]).pvalue` tests one split.",
+            "`experiments.srm_check(assignments, experiment_id)` does the same test.",
         ],
-        solution="p_value = r.p_value",
+        explanation=(
+            "The new widget failed for some low-intent users, so they were never logged: the "
+            "treatment arm lost users who rarely buy, and its conversion looks better than it is."
+        ),
+        solution="counts = assignments.groupby(['experiment_id', 'variant']).size().unstack()\n"
+        "p = {e: scipy.stats.chisquare(row).pvalue for e, row in counts.iterrows()}\n"
+        "srm_experiment = min(p, key=p.get)",
+    ),
+    Exercise(
+        id="experiments.video_guardrails",
+        title="Autoplay videos: what got worse?",
+        variable="worse",
+        prompt=(
+            "In `exp_05` (autoplay product videos), compare treatment with control on each "
+            "metric below with a two-sided test at the 95% level (a two-proportion z-test for "
+            "shares, Welch's t-test for means). Tick every metric that got **significantly "
+            "worse** for the business: slower pages, more returns, less conversion, less revenue."
+        ),
+        kind=MultiChoice(
+            {
+                option: (
+                    "Check its 95% interval in your data: it got significantly worse only if the "
+                    "whole interval sits on the bad side of zero."
+                )
+                for option in GUARDRAIL_OPTIONS
+            }
+        ),
+        reference=_worse_guardrails,
+        tags=["compute", "decide"],
+        hints=[
+            "`returned` and `converted` are 0/1 per user (shares); `page_load_ms` and "
+            "`revenue` are amounts per user (means).",
+            "`experiments.analyse(assignments, 'exp_05', metric)` runs the right test for each "
+            "metric; read its interval.",
+        ],
+        explanation=(
+            "A guardrail is a metric the change could break while the primary metric improves; "
+            "here the video's weight slows every page."
+        ),
+        solution="for m in ['page_load_ms', 'returned', 'converted', 'revenue']:\n"
+        "    print(m, experiments.analyse(assignments, 'exp_05', m).verdict)",
     ),
     Exercise(
         id="experiments.ship_decision",
         title="Autoplay videos: ship, don't ship or extend?",
         prompt=(
-            "Analyse `exp_05` (autoplay product videos): check the split, conversion, and the "
-            "guardrails `page_load_ms` and `returned`. What is the call?"
+            "Now put it together for `exp_05`: the split, conversion and the guardrails "
+            "`page_load_ms` and `returned`. What is the call?"
         ),
         kind=Choice(
             {
@@ -283,82 +579,30 @@ EXERCISES = [
                     "Look at the guardrails before the primary metric: a win that slows every "
                     "page or raises returns can cost more than it earns."
                 ),
-                DECISION_OPTIONS["don't ship"]: "Right: a broken guardrail vetoes the win.",
+                DECISION_OPTIONS["don't ship"]: (
+                    "A guardrail veto needs a guardrail that got significantly worse; check "
+                    "yours again."
+                ),
                 DECISION_OPTIONS["extend"]: (
                     "More data will not fix a guardrail that is already clearly worse."
                 ),
                 DECISION_OPTIONS["investigate"]: (
-                    "Run `experiments.srm_check(assignments, 'exp_05')`: the split is fine here."
+                    "The split of exp_05 is within chance of 50/50 here; the test can be read."
                 ),
             }
         ),
         reference=_decision,
+        tags=["compute", "decide"],
         hints=[
-            "`experiments.report(assignments, 'exp_05')` runs the SRM check, the primary metric "
-            "and the guardrails.",
+            "Order of the checks: the split first, then the guardrails, then the primary metric.",
             "For a guardrail, up is bad: a significant increase in load time or returns blocks "
             "the launch.",
         ],
         explanation=(
-            "Videos make pages heavier and set wrong expectations, so more people buy and more "
-            "send it back. Fix the load time (lazy-load the video) and test again."
+            "Videos make pages heavier and can set wrong expectations, so more people buy and "
+            "more send it back. Fix the load time (lazy-load the video) and test again."
         ),
         solution="experiments.report(assignments, 'exp_05').decision",
-    ),
-    Exercise(
-        id="experiments.srm_which",
-        title="Which test has a broken split?",
-        prompt=(
-            "Every test in your `experiments` table planned a 50/50 split. Run the sample-ratio "
-            "check on each. Which experiment has a sample-ratio mismatch? Answer with its id, "
-            "e.g. 'exp_01'."
-        ),
-        kind=Choice(
-            {
-                e: (
-                    f"The split of {e} is within chance of its plan. Compare the SRM p-values "
-                    "of all six tests: the mismatch has by far the smallest."
-                )
-                for e in EXPERIMENT_IDS
-            }
-        ),
-        reference=_srm_experiment,
-        hints=[
-            "`experiments.srm_check(assignments, experiment_id)` for each id.",
-            "Look for the smallest p-value, far below 0.001.",
-        ],
-        explanation=(
-            "The new widget crashed for some low-intent users, so they were never logged: the "
-            "treatment arm lost users who rarely buy, and its conversion looks better than it is."
-        ),
-        solution="{e: experiments.srm_check(assignments, e).p_value\n"
-        " for e in assignments['experiment_id'].unique()}",
-    ),
-    Exercise(
-        id="experiments.srm_p_value",
-        title="The SRM p-value",
-        variable="srm_p_value",
-        prompt=(
-            "What is the SRM (chi-square) p-value of that experiment? Scientific notation is "
-            "fine, e.g. 3.2e-5."
-        ),
-        kind=Number(rel=0.02),
-        reference=_srm_p,
-        hints=[
-            "`experiments.srm_check(assignments, 'exp_0?').p_value`.",
-            "It is the same as `scipy.stats.chisquare([n_control, n_treatment]).pvalue`.",
-        ],
-        explanation="A p-value this small means the split did not come from a fair coin: "
-        "something removed users from one arm.",
-        wrong_answers=[
-            WrongAnswer(
-                value=_srm_conversion_p,
-                rel=0.02,
-                message="That is the p-value of the conversion difference; the SRM test "
-                "compares the number of users per arm with the planned 50/50.",
-            ),
-        ],
-        solution="srm_p = experiments.srm_check(assignments, 'exp_03').p_value",
     ),
     Exercise(
         id="experiments.peeking_rate",
@@ -372,6 +616,7 @@ EXERCISES = [
         ),
         kind=Percent(abs=0.015),
         reference=_peeking,
+        tags=["lookup"],
         hints=[
             "Guess first: is it 5%, 25%, or something in between?",
             "`experiments.peeking_simulation(5, seed=learner.current_seed()).peeking_fpr`.",
@@ -404,115 +649,100 @@ EXERCISES = [
         ".peeking_fpr",
     ),
     Exercise(
-        id="experiments.checkout_guardrails",
-        title="Guardrails for a checkout change",
-        variable="guardrails",
+        id="experiments.aov_table",
+        title="Free delivery above ₹499: the arms side by side",
+        variable="arms",
         prompt=(
-            "You are testing a new one-page checkout; the primary metric is conversion. Tick "
-            "every metric that should be a **guardrail** (must not get worse)."
+            "For `exp_06` (free delivery above ₹499 instead of ₹999), build a DataFrame `arms` "
+            "with one row per variant and the columns `variant`, `users` (rows), `orders` "
+            "(total), `revenue` (total, ₹), `aov` (total revenue ÷ total orders, ₹) and "
+            "`revenue_per_user` (total revenue ÷ users, ₹). Any row order is fine."
         ),
-        kind=MultiChoice(
-            {
-                "Payment failure rate": "",
-                "Page load time of the checkout page": "",
-                "Order cancellation and RTO rate": "",
-                "Conversion rate": (
-                    "Conversion is the primary metric here, the one the change should move."
-                ),
-                "Number of experiments running this quarter": (
-                    "That describes the team, not this change's effect on customers."
-                ),
-                "Twitter followers of the brand": (
-                    "Too far from the change and too slow to react within a test."
-                ),
-            }
-        ),
-        reference=[
-            "Payment failure rate",
-            "Page load time of the checkout page",
-            "Order cancellation and RTO rate",
-        ],
+        kind=DataFrameAnswer(ignore_order=True, rtol=1e-6),
+        reference=_arms_table,
+        tags=["compute"],
         hints=[
-            "A guardrail is something the change could break even while conversion goes up.",
-            "Think of speed, payments and orders that never turn into delivered revenue.",
+            "`rows.groupby('variant', as_index=False).agg(users=('orders', 'size'), "
+            "orders=('orders', 'sum'), revenue=('revenue', 'sum'))`.",
+            "Then add the two ratios as new columns: `arms['aov'] = arms['revenue'] / "
+            "arms['orders']`, and the same with `users`.",
         ],
         explanation=(
-            "A faster checkout that fails more UPI payments, loads slower on 4G phones, or lets "
-            "through more cash-on-delivery orders that are refused at the door is not a win."
-        ),
-        solution="guardrails = ['Payment failure rate', 'Page load time of the checkout page',\n"
-        "              'Order cancellation and RTO rate']",
-    ),
-    Exercise(
-        id="experiments.aov_ratio",
-        title="Free delivery above ₹499: what happened to AOV?",
-        variable="aov_ci_low",
-        prompt=(
-            "In `exp_06`, AOV = total revenue ÷ total orders per arm, but users (not orders) were "
-            "randomised. Using the delta method (`experiments.analyse(assignments, 'exp_06', "
-            "'aov')`), what is the **lower** bound of the 95% CI for the AOV difference, "
-            "treatment minus control, in ₹?"
-        ),
-        kind=Number(abs=0.5, unit="₹"),
-        reference=lambda ctx: _result("exp_06", "aov")(ctx).ci_low,
-        hints=[
-            "`experiments.ratio_metric_test(rev_c, orders_c, rev_t, orders_t)` with one value "
-            "per user; `analyse(..., 'aov')` does this for you.",
-            "Read `.ci_low` of the result.",
-        ],
-        explanation=(
-            "AOV fell: with a lower free-delivery bar, people stop padding baskets up to ₹999. "
-            "Whether that is bad depends on orders per user and revenue per user, the metrics "
-            "that pay the bills."
+            "AOV is a ratio of two sums over users: one big spender's five orders count five "
+            "times. The lesson's delta method gives its interval with the user as the unit."
         ),
         wrong_answers=[
             WrongAnswer(
-                value=_per_user_aov_low,
-                abs=0.5,
-                message="You averaged each buyer's own AOV; AOV is total revenue ÷ total orders, "
-                "so big baskets count by their orders. Use the ratio (delta-method) test.",
+                predicate=lambda df, ctx: _column_matches(df, "aov", _per_buyer_aov(ctx)),
+                example=lambda ctx: _with_column(ctx, "aov", _per_buyer_aov(ctx)),
+                message="You averaged each buyer's own AOV; AOV is total revenue ÷ total "
+                "orders, so a buyer with five orders counts five times.",
             ),
             WrongAnswer(
-                value=lambda ctx: _result("exp_06", "revenue")(ctx).ci_low,
-                abs=0.5,
-                message="That is revenue per user (ARPU), not revenue per order.",
+                predicate=lambda df, ctx: _column_matches(
+                    df, "revenue_per_user", _per_buyer_revenue(ctx)
+                ),
+                example=lambda ctx: _with_column(ctx, "revenue_per_user", _per_buyer_revenue(ctx)),
+                message="You divided by buyers; revenue per user divides by every user in the "
+                "arm, buyers or not.",
             ),
         ],
-        solution="aov_ci_low = experiments.analyse(assignments, 'exp_06', 'aov').ci_low",
+        solution="arms = rows.groupby('variant', as_index=False).agg(\n"
+        "    users=('orders', 'size'), orders=('orders', 'sum'), revenue=('revenue', 'sum'))\n"
+        "arms['aov'] = arms['revenue'] / arms['orders']\n"
+        "arms['revenue_per_user'] = arms['revenue'] / arms['users']",
     ),
     Exercise(
         id="experiments.decision_memo",
-        title="Write the decision memo",
+        title="The decision memo: free delivery above ₹499",
         prompt=(
-            "Write a short decision memo for `exp_06` (free delivery above ₹499 instead of ₹999) "
-            "for your category head: the decision, the evidence (primary metric and guardrails, "
-            "with intervals), the trust checks, and what you would do next."
+            "Write a decision memo on `exp_06` for your category head. Agreed before the test: "
+            "revenue per user is the primary metric, a relative gain below **+5%** does not pay "
+            "for the extra shipping, and returns must not rise. Make the call, tick the points "
+            "that belong in the memo, give the two numbers from your data (treatment minus "
+            "control, ₹), and explain your reasoning in a few sentences."
         ),
         kind=Judgement(
-            model_answer=(
-                "Decision: do not roll out yet; rerun or extend with revenue per user as the "
-                "primary metric and a margin check. Trust: the split matched the planned 50/50 "
-                "(SRM p well above 0.001) and the duration was fixed in advance, so there was no "
-                "peeking. Evidence: conversion moved a little, but AOV fell clearly (delta-method "
-                "interval below zero), and revenue per user has an interval that includes both a "
-                "loss and a small gain, so the net effect on revenue is unproven; returns did not "
-                "change significantly. Cost: free delivery on ₹499–₹999 orders raises shipping "
-                "cost per order, so even flat revenue means lower margin. Next: estimate contribution "
-                "margin per user, test a middle threshold (₹699), and pre-register the metric and "
-                "sample size before starting."
-            ),
+            model_answer=_memo_text,
             rubric=[
-                "States a clear decision (ship / don't ship / extend) up front",
+                "States a clear call up front",
                 "Reports the primary metric with its interval, not only a p-value",
-                "Mentions the trust checks: SRM and no peeking",
-                "Uses AOV correctly as a ratio metric and looks at revenue per user or margin",
-                "Proposes a concrete next step (new test, threshold, pre-registration)",
+                "Mentions the trust checks: the split (SRM) and a fixed duration with no peeking",
+                "Treats AOV as a ratio and decides on revenue or margin per user",
+                "Proposes a concrete next step (a rerun, a threshold, pre-registration)",
             ],
+            calls={
+                MEMO_CALLS["ship"]: (
+                    "Rolling out needs even the low end of the interval for revenue per user to "
+                    "clear +5%, and no broken guardrail. Does yours?"
+                ),
+                MEMO_CALLS["don't ship"]: (
+                    "Not rolling out fits when revenue per user clearly fell, when even the high "
+                    "end of its interval is below +5%, or when a guardrail broke. Check your "
+                    "interval's high end and the returns guardrail."
+                ),
+                MEMO_CALLS["extend"]: (
+                    "Extending fits when the interval for revenue per user holds both gains below "
+                    "+5% and gains above it. Where do your interval's ends sit?"
+                ),
+                MEMO_CALLS["investigate"]: (
+                    "The split of exp_06 is within chance of the planned 50/50, so the test can "
+                    "be read."
+                ),
+            },
+            evidence={
+                point: (flag == "always", _NEVER_WHY.get(point) or _point_why(flag))
+                for point, flag in MEMO_POINTS.items()
+            },
+            numbers={label: Number(abs=0.5, unit="₹") for label in MEMO_NUMBERS},
         ),
+        reference=_memo_key,
+        tags=["judgement"],
         hints=[
-            "Start with `experiments.report(assignments, 'exp_06', primary='revenue', "
-            "guardrails=('returned',))`.",
-            "Then look at conversion and AOV: what moved, what fell, and what does it cost?",
+            "Your `arms` table gives both numbers: the treatment row minus the control row.",
+            "`experiments.report(assignments, 'exp_06', primary='revenue', "
+            "guardrails=('returned',))` runs the split check, the primary metric and the "
+            "guardrail; `experiments.analyse(assignments, 'exp_06', 'aov')` the AOV test.",
         ],
         solution="See the model answer after you check your memo.",
     ),

@@ -13,7 +13,8 @@ True
 Modules: :mod:`.significance` (z, Welch and delta-method tests), :mod:`.power` (sample size,
 power, MDE, duration), :mod:`.srm`, :mod:`.multiple` (p-value adjustment, false discoveries),
 :mod:`.cuped`, :mod:`.sequential` (peeking and group-sequential boundaries), :mod:`.bayes`,
-:mod:`.decision`, and :mod:`.analysis` (the same tools on the data world's ``assignments``).
+:mod:`.decision`, :mod:`.analysis` (the same tools on the data world's ``assignments``) and
+:mod:`.readout` (the lesson's sentences, built from the learner's data).
 """
 
 from __future__ import annotations
@@ -22,12 +23,15 @@ from pm_toolkit.experiments._format import p_value as format_p
 from pm_toolkit.experiments.analysis import (
     METRICS,
     ExperimentReport,
+    ReadableTable,
     analyse,
     arm_summary,
     cuped_revenue,
     daily_lift,
+    metric_table,
     report,
     srm_check,
+    srm_table,
 )
 from pm_toolkit.experiments.bayes import BayesResult, prob_b_beats_a, prob_beta_greater
 from pm_toolkit.experiments.cuped import CupedResult, cuped, cuped_adjust, cuped_theta
@@ -76,6 +80,7 @@ __all__ = [
     "ExperimentReport",
     "PeekingResult",
     "PortfolioResult",
+    "ReadableTable",
     "SampleSizeResult",
     "SrmResult",
     "adjust_p_values",
@@ -95,6 +100,7 @@ __all__ = [
     "mde",
     "mean_test",
     "mean_test_samples",
+    "metric_table",
     "peeking_false_positive_rate",
     "peeking_simulation",
     "portfolio_simulation",
@@ -107,5 +113,6 @@ __all__ = [
     "sample_size",
     "sample_size_mean",
     "srm_check",
+    "srm_table",
     "srm_test",
 ]

@@ -17,6 +17,7 @@ import pandas as pd
 from pm_toolkit.experiments import _format as fmt
 from pm_toolkit.experiments.cuped import CupedResult, cuped
 from pm_toolkit.experiments.decision import Decision, decide
+from pm_toolkit.experiments.multiple import adjust_p_values
 from pm_toolkit.experiments.significance import (
     ComparisonResult,
     mean_test_samples,
@@ -24,6 +25,7 @@ from pm_toolkit.experiments.significance import (
     ratio_metric_test,
 )
 from pm_toolkit.experiments.srm import SrmResult, srm_test
+from pm_toolkit.findings import tidy_table
 
 #: How each metric a test can name is analysed: 0/1 per user → proportions; per-user amounts →
 #: Welch; "aov" is revenue per *order* while users are randomised → delta-method ratio.
@@ -91,6 +93,83 @@ def srm_check(
         {"control": len(a), "treatment": len(b)},
         {"control": 1 - planned_split, "treatment": planned_split},
     )
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class ReadableTable:
+    """A results table: ``frame`` keeps the numbers, the notebook shows them rounded.
+
+    Rates print as percentages (``pct``), p-values the way a report prints them (``p``),
+    rupees with Indian grouping (``money``), other floats to ``decimals``.
+    """
+
+    frame: pd.DataFrame
+    pct: tuple[str, ...] = ()
+    p: tuple[str, ...] = ()
+    money: tuple[str, ...] = ()
+    decimals: int = 2
+
+    def readable(self) -> pd.DataFrame:
+        """The table as text, ready to read (never for further sums)."""
+        out = tidy_table(self.frame, pct=self.pct, money=self.money, decimals=self.decimals)
+        for col in self.p:
+            out[col] = self.frame[col].map(fmt.p_value)
+        return out
+
+    def __repr__(self) -> str:
+        return self.readable().to_string()
+
+    def _repr_html_(self) -> str:
+        return self.readable().to_html()
+
+
+def srm_table(assignments: pd.DataFrame, registry: pd.DataFrame | None = None) -> ReadableTable:
+    """The sample-ratio check of every experiment: users per arm, the treatment share and the
+    chi-square p-value against the planned split (from ``registry``, else 50/50).
+
+    >>> df = pd.DataFrame({"experiment_id": ["e"] * 8, "variant": ["control"] * 4 + ["treatment"] * 4})
+    >>> srm_table(df).frame.loc["e", "srm_p_value"]
+    1.0
+    """
+    planned = {}
+    if registry is not None:
+        planned = dict(zip(registry["experiment_id"], registry["planned_split"], strict=True))
+    rows = {}
+    for e in sorted(assignments["experiment_id"].unique()):
+        r = srm_check(assignments, e, float(planned.get(e, 0.5)))
+        rows[e] = {
+            "control": r.observed[0],
+            "treatment": r.observed[1],
+            "treatment_share": r.observed[1] / sum(r.observed),
+            "srm_p_value": r.p_value,
+            "mismatch": r.mismatch,
+        }
+    frame = pd.DataFrame.from_dict(rows, orient="index").rename_axis("experiment_id")
+    return ReadableTable(frame, pct=("treatment_share",), p=("srm_p_value",))
+
+
+def metric_table(
+    assignments: pd.DataFrame, experiment_id: str, metrics: Sequence[str], alpha: float = 0.05
+) -> ReadableTable:
+    """Many metrics of one test: each difference's p-value, raw and after Holm and
+    Benjamini–Hochberg, and whether it is significant at ``alpha`` each way."""
+    results = {m: analyse(assignments, experiment_id, m, alpha) for m in metrics}
+    raw = {m: r.p_value for m, r in results.items()}
+    holm = adjust_p_values(raw, "holm", alpha)
+    bh = adjust_p_values(raw, "fdr_bh", alpha)
+    frame = pd.DataFrame(
+        {
+            "relative_change": [r.relative_lift for r in results.values()],
+            "raw_p": list(raw.values()),
+            "holm_p": holm.adjusted,
+            "bh_p": bh.adjusted,
+            "significant_raw": [p < alpha for p in raw.values()],
+            "significant_holm": holm.reject,
+            "significant_bh": bh.reject,
+        },
+        index=pd.Index(list(metrics), name="metric"),
+    )
+    return ReadableTable(frame, pct=("relative_change",), p=("raw_p", "holm_p", "bh_p"))
 
 
 def cuped_revenue(

@@ -2,7 +2,8 @@
 
 Every plot function draws, titles itself with the finding, shows the figure and returns
 ``None``; every dashboard's render function returns the result record it plotted, so
-``dash.update(...).result`` is what tests and benchmarks assert on.
+``dash.update(...).result`` is what tests and benchmarks assert on. The record's card carries
+the verdict, so a render function never prints it as well (that showed each sentence twice).
 """
 
 from __future__ import annotations
@@ -79,26 +80,37 @@ def plot_sample_size_curve(
     )
 
 
+#: Controls show their whole label: ipywidgets' default label box is about 80 px, which cut
+#: "Sequential plan" to "Sequentia…" and "Ideas that work (%)" to "Ideas that…".
+_LABEL = {"description_width": "initial"}
+
+
+def _wide() -> widgets.Layout:
+    """A slider wide enough for its label and a usable track (a fresh layout per control)."""
+    return widgets.Layout(width="440px", max_width="100%")
+
+
 def sample_size_dashboard(baseline: float, daily_users: float) -> viz.Dashboard:
     """Sliders for the MDE and the power; shows the sample size, the days and the curve."""
 
     def render(mde_percent: float, power_percent: float) -> SampleSizeResult:
         mde, pw = mde_percent / 100, power_percent / 100
         plot_sample_size_curve(baseline, pw, marker=mde)
-        result = sample_size(baseline, mde, power=pw, relative=True)
-        print(
-            f"{result.verdict} At {daily_users:,.0f} users a day that is "
-            f"{result.days(daily_users)} days."
-        )
-        return result
+        return sample_size(baseline, mde, power=pw, relative=True).with_traffic(daily_users)
 
     return viz.Dashboard(
         render,
         mde_percent=widgets.FloatSlider(
-            value=10, min=2, max=30, step=1, description="MDE (lift %)"
+            value=10,
+            min=2,
+            max=30,
+            step=1,
+            description="Smallest lift worth detecting, MDE (%)",
+            style=_LABEL,
+            layout=_wide(),
         ),
         power_percent=widgets.FloatSlider(
-            value=80, min=50, max=95, step=5, description="Power (%)"
+            value=80, min=50, max=95, step=5, description="Power (%)", style=_LABEL, layout=_wide()
         ),
     )
 
@@ -152,16 +164,18 @@ def peeking_dashboard(seed: int, n_sims: int = 10_000) -> viz.Dashboard:
     def render(looks: int, design: str) -> PeekingResult:
         result = peeking_simulation(looks, n_sims=n_sims, seed=seed, design=design)
         plot_peeking(result)
-        print(result.verdict)
         return result
 
     return viz.Dashboard(
         render,
-        looks=widgets.IntSlider(value=5, min=1, max=20, step=1, description="Looks"),
+        looks=widgets.IntSlider(
+            value=5, min=1, max=20, step=1, description="Looks", style=_LABEL, layout=_wide()
+        ),
         design=widgets.Dropdown(
             options=[("O'Brien–Fleming", "obrien_fleming"), ("Pocock", "pocock")],
             value="obrien_fleming",
             description="Sequential plan",
+            style=_LABEL,
         ),
     )
 
@@ -187,9 +201,16 @@ def plot_peeking_curve(max_looks: int = 20, alpha: float = 0.05, *, show: bool =
 
 
 def plot_lift_over_time(
-    frame: pd.DataFrame, *, title: str | None = None, show: bool = True
+    frame: pd.DataFrame,
+    *,
+    title: str | None = None,
+    cumulative: bool = False,
+    show: bool = True,
 ) -> None:
-    """Relative lift by day with its interval (from :func:`..analysis.daily_lift`)."""
+    """Relative lift by day with its interval (from :func:`..analysis.daily_lift`).
+
+    ``cumulative=True`` says so in the title: each point then uses every user up to that day.
+    """
     _fig, ax = viz.new_axes()
     ax.fill_between(
         frame["day"],
@@ -203,13 +224,17 @@ def plot_lift_over_time(
     ax.axhline(0, color="black", lw=1)
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    if title is None:
+    if title is None and cumulative:
+        title = (
+            f"Cumulative lift: {frame['lift'].iloc[0]:+.0%} after day 0, "
+            f"{frame['lift'].iloc[-1]:+.0%} after {len(frame)} days"
+        )
+    elif title is None:
         k = max(1, min(3, len(frame) // 3))
         first, last = frame["lift"].iloc[:k].mean(), frame["lift"].iloc[-k:].mean()
         title = f"Lift averaged {first:+.0%} in the first {k} days and {last:+.0%} in the last {k}"
-    viz.finish(
-        ax, title=title, xlabel="Day of the test", ylabel="Relative lift in conversion", show=show
-    )
+    xlabel = "Day of the test (users up to that day)" if cumulative else "Day users entered"
+    viz.finish(ax, title=title, xlabel=xlabel, ylabel="Relative lift in conversion", show=show)
 
 
 def plot_portfolio(result: PortfolioResult, *, show: bool = True) -> None:
@@ -236,13 +261,18 @@ def portfolio_dashboard(seed: int, n_experiments: int = 1_000) -> viz.Dashboard:
     def render(share_true_percent: float) -> PortfolioResult:
         result = portfolio_simulation(n_experiments, share_true_percent / 100, seed=seed)
         plot_portfolio(result)
-        print(result.verdict)
         return result
 
     return viz.Dashboard(
         render,
         share_true_percent=widgets.FloatSlider(
-            value=10, min=2, max=50, step=2, description="Ideas that work (%)"
+            value=10,
+            min=2,
+            max=50,
+            step=2,
+            description="Ideas that work (%)",
+            style=_LABEL,
+            layout=_wide(),
         ),
     )
 

@@ -14,6 +14,7 @@ n = 2σ²(z_{1−α/2} + z_{1−β})²/δ².
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -38,6 +39,8 @@ class SampleSizeResult:
     formula: str
     arms: int = 2
     kind: str = "proportion"
+    #: Users entering the test per day, when known (see :meth:`with_traffic`).
+    daily_users: float | None = None
 
     @property
     def total(self) -> int:
@@ -53,6 +56,15 @@ class SampleSizeResult:
         """Days to reach the sample when ``share`` of ``daily_users`` enter the test."""
         return duration_days(self.total, daily_users, share=share)
 
+    def with_traffic(self, daily_users: float) -> SampleSizeResult:
+        """The same plan, also saying how many days ``daily_users`` a day take to fill it.
+
+        >>> sample_size(0.05, 0.01).with_traffic(3_000).verdict.endswith("6 days.")
+        True
+        """
+        duration_days(self.total, daily_users)  # refuses daily_users <= 0 with a clear message
+        return dataclasses.replace(self, daily_users=float(daily_users))
+
     @property
     def verdict(self) -> str:
         effect = (
@@ -62,10 +74,16 @@ class SampleSizeResult:
             else f"{self.mde_absolute:+,.2f} on a metric with σ = {self.baseline:,.2f}"
         )
         sides = "two-sided" if self.two_sided else "one-sided"
-        return (
+        text = (
             f"You need {self.n_per_arm:,} users per arm ({self.total:,} in total) to detect "
             f"{effect} with {self.power:.0%} power at α = {self.alpha:g} ({sides})."
         )
+        if self.daily_users:
+            days = self.days(self.daily_users)
+            text += (
+                f" At {self.daily_users:,.0f} users a day that is {days} day{'s' * (days != 1)}."
+            )
+        return text
 
     def __repr__(self) -> str:
         return (
@@ -78,8 +96,10 @@ class SampleSizeResult:
         rows = [
             ("Users per arm", f"{self.n_per_arm:,}"),
             ("Users in total", f"{self.total:,}"),
-            ("Formula", self.formula),
         ]
+        if self.daily_users:
+            rows.append(("Days at this traffic", f"{self.days(self.daily_users)}"))
+        rows.append(("Formula", self.formula))
         return fmt.card("Sample size", rows, self.verdict, None)
 
 
