@@ -373,6 +373,50 @@ def test_prob_b_beats_a_matches_monte_carlo_and_integration(xa, na, xb, nb):
     assert r.prob_b_beats_a == pytest.approx((pb > pa).mean(), abs=4 * 0.5 / math.sqrt(m))
     assert r.expected_loss_b == pytest.approx(np.maximum(pa - pb, 0).mean(), rel=0.03, abs=1e-6)
     assert r.expected_loss_a == pytest.approx(np.maximum(pb - pa, 0).mean(), rel=0.03, abs=1e-6)
+    worse = pa > pb
+    assert r.prob_b_worse == pytest.approx(worse.mean(), abs=4 * 0.5 / math.sqrt(m))
+    if worse.sum() > 1_000:  # the loss *given* B is worse: the mean over the unlucky draws only
+        assert r.loss_if_b_worse == pytest.approx((pa - pb)[worse].mean(), rel=0.03)
+
+
+def test_the_two_bayesian_losses_differ_by_the_chance_that_b_is_worse():
+    """Issue 17: "if we ship it and it is worse we lose N" quoted the unconditional expected
+    loss E[max(pA − pB, 0)], which for a clear win is about P(B worse) times the loss given
+    B is worse. Both are kept, related exactly, and the words name each."""
+    r = ex.prob_b_beats_a(480, 4_000, 600, 4_000)  # a clear win: B worse with chance ≈ 1e-4
+    assert r.prob_b_worse == pytest.approx(1 - r.prob_b_beats_a, abs=1e-10)
+    assert r.loss_if_b_worse * r.prob_b_worse == pytest.approx(r.expected_loss_b, rel=1e-9)
+    assert r.loss_if_b_worse > 1_000 * r.expected_loss_b
+    # E[pA − pB | pA > pB] from a normal approximation to the posterior difference (truncated
+    # normal mean): within a few per cent of the exact Beta answer at these sample sizes
+    mu = r.posterior_mean_b - r.posterior_mean_a
+    sd = math.sqrt(sum(m * (1 - m) / 4_002 for m in (r.posterior_mean_a, r.posterior_mean_b)))
+    tail = stats.norm.pdf(mu / sd) * sd / stats.norm.cdf(-mu / sd) - mu
+    assert r.loss_if_b_worse == pytest.approx(tail, rel=0.1)
+    text = r.risk_text()
+    assert "If it is, it converts 0.18 pp worse" in text and "about 1,800 fewer orders" in text
+    assert "expected loss of shipping B is less than 0.1 orders" in text
+
+
+def test_risk_words_keep_sensible_precision():
+    from pm_toolkit.experiments.bayes import _about_count, _about_pp
+
+    assert [_about_pp(x) for x in (0.0242, 0.00103, 0.0000251, 1e-9)] == [
+        "2.4 pp",
+        "0.10 pp",
+        "0.0025 pp",
+        "less than 0.0001 pp",
+    ]
+    assert [_about_count(x) for x in (0.02, 6.36, 1532.7, 1_234_567)] == [
+        "less than 0.1",
+        "about 6.4",
+        "about 1,500",
+        "about 12,00,000",
+    ]
+    tiny = ex.prob_b_beats_a(400, 4_000, 800, 4_000)  # B worse with chance ≈ 1e-36
+    assert "too small to put a number on" in tiny.risk_text()
+    named = ex.prob_b_beats_a(500, 4_000, 480, 4_000).risk_text(b="the banner", a="no banner")
+    assert named.startswith("The chance that the banner is worse than no banner is")
 
 
 def test_exact_formula_agrees_with_numerical_integration_for_fractional_priors():

@@ -96,26 +96,81 @@ def test_cuped_on_revenue_reduces_variance_by_rho_squared(small):
     assert r.adjusted.ci_high - r.adjusted.ci_low < r.raw.ci_high - r.raw.ci_low
 
 
-def test_sample_size_dashboard_updates_like_the_slider():
+def test_sample_size_dashboard_updates_like_the_slider(capsys):
     dash = charts.sample_size_dashboard(baseline=0.12, daily_users=700)
     result = dash.update(mde_percent=5, power_percent=90).result
-    assert result == ex.sample_size(0.12, 0.05, power=0.9, relative=True)
+    assert result == ex.sample_size(0.12, 0.05, power=0.9, relative=True).with_traffic(700)
+    assert result.verdict.endswith(f"that is {result.days(700)} days.")
     assert dash.controls["mde_percent"].continuous_update is False
+    # issue 19: the verdict was printed and shown again in the card; now only the card has it
+    assert result.verdict not in capsys.readouterr().out
 
 
-def test_peeking_dashboard_runs_the_simulation_for_the_chosen_looks():
+def test_peeking_dashboard_runs_the_simulation_for_the_chosen_looks(capsys):
     dash = charts.peeking_dashboard(seed=3, n_sims=2_000)
     result = dash.update(looks=8, design="pocock").result
     assert result.looks == 8 and result.boundaries.design == "pocock"
     assert result == ex.peeking_simulation(8, n_sims=2_000, seed=3, design="pocock")
     assert result.peeking_fpr > result.sequential_fpr
+    assert result.verdict not in capsys.readouterr().out
 
 
-def test_portfolio_dashboard_reports_more_false_wins_when_good_ideas_are_rare():
+def test_portfolio_dashboard_reports_more_false_wins_when_good_ideas_are_rare(capsys):
     dash = charts.portfolio_dashboard(seed=4, n_experiments=5_000)
     rare = dash.update(share_true_percent=4).result
     common = dash.update(share_true_percent=40).result
     assert rare.false_share > common.false_share
+    assert common.verdict not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: charts.sample_size_dashboard(0.12, 700),
+        lambda: charts.peeking_dashboard(seed=1, n_sims=200),
+        lambda: charts.portfolio_dashboard(seed=1, n_experiments=100),
+    ],
+)
+def test_dashboard_labels_are_never_cut(make):
+    """Issue 19: "Sequentia…" and "Ideas that…": a label gets the width it needs."""
+    for control in make().controls.values():
+        assert control.style.description_width == "initial", control.description
+
+
+def test_srm_table_matches_scipy_chisquare_for_every_test(tiny):
+    registry = data.load("experiments", scale="tiny", seed=2026)
+    table = ex.srm_table(tiny, registry)
+    for e, row in table.frame.iterrows():
+        counts = tiny[tiny["experiment_id"] == e]["variant"].value_counts()
+        ref = stats.chisquare(counts[["control", "treatment"]]).pvalue
+        assert row["srm_p_value"] == pytest.approx(ref) and row["mismatch"] == (ref < 1e-3)
+    shown = table.readable()
+    assert shown["treatment_share"].str.endswith("%").all()
+    assert shown.loc["exp_03", "srm_p_value"] == ex.format_p(
+        table.frame.loc["exp_03", "srm_p_value"]
+    )
+
+
+def test_metric_table_adjusts_like_statsmodels(tiny):
+    from statsmodels.stats.multitest import multipletests
+
+    metrics = ["converted", "orders", "revenue", "aov", "returned"]
+    t = ex.metric_table(tiny, "exp_06", metrics).frame
+    raw = [ex.analyse(tiny, "exp_06", m).p_value for m in metrics]
+    assert t["raw_p"].tolist() == pytest.approx(raw)
+    for method, col in (("holm", "holm_p"), ("fdr_bh", "bh_p")):
+        reject, adjusted, *_ = multipletests(raw, 0.05, method)
+        assert t[col].tolist() == pytest.approx(adjusted.tolist())
+        assert t[f"significant_{col.split('_')[0]}"].tolist() == reject.tolist()
+
+
+def test_cumulative_lift_plot_says_it_is_cumulative(tiny, monkeypatch):
+    from pm_toolkit import viz
+
+    seen = {}
+    monkeypatch.setattr(viz, "finish", lambda ax, **kw: seen.update(kw))
+    charts.plot_lift_over_time(ex.daily_lift(tiny, "exp_04", cumulative=True), cumulative=True)
+    assert seen["title"].startswith("Cumulative lift") and "up to that day" in seen["xlabel"]
 
 
 def test_result_records_render_for_learners(small):
