@@ -278,6 +278,8 @@ def test_bayes_sentence_quotes_both_losses_under_their_own_names(seeded):
     assert f.facts["expected_loss_b"] == pytest.approx(loss, rel=rel)
     assert f.facts["loss_if_b_worse"] == pytest.approx(loss / p_worse, rel=rel)
     assert "0.0 orders" not in f.text and "0.000 pp" not in f.text
+    # the lesson says P(B worse) comes out close to half the two-sided p-value of section 2
+    assert f.facts["prob_b_worse"] / (share_test(a, "exp_01")["p"] / 2) == pytest.approx(1, abs=0.1)
     if f.facts["prob_b_worse"] < 1e-9:
         assert "too small to put a number on" in f.text
         return

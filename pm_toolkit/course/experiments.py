@@ -599,8 +599,8 @@ EXERCISES = [
             "the launch.",
         ],
         explanation=(
-            "Videos make pages heavier and can set wrong expectations, so more people buy and "
-            "more send it back. Fix the load time (lazy-load the video) and test again."
+            "Videos make pages heavier and can set wrong expectations: more people may buy, "
+            "and more send it back. Fix the load time (lazy-load the video) and test again."
         ),
         solution="experiments.report(assignments, 'exp_05').decision",
     ),

@@ -41,7 +41,7 @@ class Design:
     #: novelty: lift(day) = conversion_lift + novelty_lift · exp(−day / novelty_tau_days)
     novelty_lift: float = 0.0
     novelty_tau_days: float = 1.0
-    orders_lift: float = 0.0  # extra orders per converter (relative)
+    orders_lift: float = 0.0  # rate of extra orders (beyond the first) per converter, relative
     order_value_lift: float = 0.0  # revenue per order (relative)
     page_load_delta_ms: float = 0.0
     return_p_treatment: float | None = None
@@ -266,7 +266,8 @@ def assignment_parts(seed: int, scale: str, truth: dict):
             "expected_conversion_control": float(p0.mean()),
             "expected_conversion_treatment": float(p1.mean()),
             "expected_absolute_lift": float((p1 - p0).mean()),
-            "orders_per_converter_lift": d.orders_lift,
+            # relative lift of the Poisson rate of orders *beyond the first* per converter
+            "extra_orders_per_converter_lift": d.orders_lift,
             "order_value_lift": d.order_value_lift,
             "page_load_delta_ms": d.page_load_delta_ms,
             "return_p": {"control": RETURN_P, "treatment": return_p_treatment},

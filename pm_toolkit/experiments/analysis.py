@@ -128,7 +128,7 @@ def srm_table(assignments: pd.DataFrame, registry: pd.DataFrame | None = None) -
     chi-square p-value against the planned split (from ``registry``, else 50/50).
 
     >>> df = pd.DataFrame({"experiment_id": ["e"] * 8, "variant": ["control"] * 4 + ["treatment"] * 4})
-    >>> srm_table(df).frame.loc["e", "srm_p_value"]
+    >>> float(srm_table(df).frame.loc["e", "srm_p_value"])
     1.0
     """
     planned = {}

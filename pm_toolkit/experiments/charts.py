@@ -90,6 +90,19 @@ def _wide() -> widgets.Layout:
     return widgets.Layout(width="440px", max_width="100%")
 
 
+def _slider(description: str, value: float, low: float, high: float, step: float):
+    """A percentage slider whose whole label shows."""
+    return widgets.FloatSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        style=_LABEL,
+        layout=_wide(),
+    )
+
+
 def sample_size_dashboard(baseline: float, daily_users: float) -> viz.Dashboard:
     """Sliders for the MDE and the power; shows the sample size, the days and the curve."""
 
@@ -100,18 +113,8 @@ def sample_size_dashboard(baseline: float, daily_users: float) -> viz.Dashboard:
 
     return viz.Dashboard(
         render,
-        mde_percent=widgets.FloatSlider(
-            value=10,
-            min=2,
-            max=30,
-            step=1,
-            description="Smallest lift worth detecting, MDE (%)",
-            style=_LABEL,
-            layout=_wide(),
-        ),
-        power_percent=widgets.FloatSlider(
-            value=80, min=50, max=95, step=5, description="Power (%)", style=_LABEL, layout=_wide()
-        ),
+        mde_percent=_slider("Smallest lift worth detecting, MDE (%)", 10, 2, 30, 1),
+        power_percent=_slider("Power (%)", 80, 50, 95, 5),
     )
 
 
@@ -265,15 +268,7 @@ def portfolio_dashboard(seed: int, n_experiments: int = 1_000) -> viz.Dashboard:
 
     return viz.Dashboard(
         render,
-        share_true_percent=widgets.FloatSlider(
-            value=10,
-            min=2,
-            max=50,
-            step=2,
-            description="Ideas that work (%)",
-            style=_LABEL,
-            layout=_wide(),
-        ),
+        share_true_percent=_slider("Ideas that work (%)", 10, 2, 50, 2),
     )
 
 
