@@ -7,6 +7,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import html
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -203,3 +206,14 @@ def test_peeking_plot_draws_the_one_look_threshold_of_the_tests_alpha(alpha, mon
     naive = [ln for ln in ax.get_lines() if ln.get_label() == f"p < {alpha:g} at one look"]
     assert len(naive) == 1 and naive[0].get_ydata()[0] == pytest.approx(z_crit)
     plt.close(ax.figure)
+
+
+def test_no_card_shows_the_same_sentence_twice(small):
+    """Issue 19: a verdict printed and shown again. Within one card, every sentence is unique."""
+    frame, _ = small
+    rep = ex.report(frame, "exp_05")
+    for record in (rep.decision, rep.srm, rep.primary, ex.prob_b_beats_a(480, 4_000, 600, 4_000)):
+        text = re.sub(r"<[^>]+>", "\n", record._repr_html_())
+        sentences = [s.strip() for s in re.split(r"(?<=[.:])\s|\n", html.unescape(text))]
+        sentences = [s for s in sentences if len(s) > 20]
+        assert len(sentences) == len(set(sentences)), record

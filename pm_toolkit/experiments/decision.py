@@ -31,8 +31,11 @@ class Decision:
         return f"{self.action.upper()}: " + " ".join(self.reasons)
 
     def _repr_html_(self) -> str:
+        # The reasons are the rows; the line under them names the call only, so no sentence
+        # appears twice in one card.
         rows = [(f"Reason {i}", r) for i, r in enumerate(self.reasons, start=1)]
-        return fmt.card(f"Decision: {self.action}", rows, self.verdict, self.action == "ship")
+        line = f"The call: {self.action}."
+        return fmt.card(f"Decision: {self.action}", rows, line, self.action == "ship")
 
 
 def decide(
