@@ -23,7 +23,7 @@ from scipy import special
 from pm_toolkit.experiments import _format as fmt
 from pm_toolkit.experiments.analysis import _arms, analyse, cuped_revenue, metric_table, report
 from pm_toolkit.experiments.analysis import srm_table as _srm_table
-from pm_toolkit.experiments.bayes import prob_b_beats_a
+from pm_toolkit.experiments.bayes import BayesResult, prob_b_beats_a
 from pm_toolkit.experiments.decision import decide
 from pm_toolkit.experiments.multiple import false_discovery_share
 from pm_toolkit.experiments.power import sample_size, sample_size_mean
@@ -34,24 +34,12 @@ from pm_toolkit.formatting import format_inr
 #: The seven metrics of the "many metrics" section, in the order a dashboard shows them.
 MANY_METRICS = ("converted", "orders", "revenue", "aov", "returned", "page_load_ms", "pre_revenue")
 
-#: Words for the metrics in sentences.
-METRIC_WORDS = {
-    "converted": "conversion",
-    "orders": "orders per user",
-    "revenue": "revenue per user",
-    "aov": "AOV",
-    "returned": "the share of users who returned an order",
-    "page_load_ms": "page-load time",
-    "pre_revenue": "pre-test revenue",
-}
-
 
 def _sig(result, higher: str = "significantly higher", lower: str = "significantly lower") -> str:
     return significance(result.ci_low, result.ci_high, higher=higher, lower=lower)
 
 
-def _pp(x: float) -> str:
-    return fmt.signed_pp(x)
+_pp = fmt.signed_pp  # a difference of two rates in percentage points: "+0.62 pp"
 
 
 def overview(assignments: pd.DataFrame) -> Finding:
@@ -283,7 +271,7 @@ def cuped_finding(
     )
 
 
-def bayes_result(assignments: pd.DataFrame, experiment_id: str = "exp_01"):
+def bayes_result(assignments: pd.DataFrame, experiment_id: str = "exp_01") -> BayesResult:
     """The Beta-binomial reading of a test's conversion (flat prior)."""
     control, treatment = _arms(assignments, experiment_id)
     return prob_b_beats_a(
