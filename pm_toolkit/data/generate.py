@@ -43,6 +43,7 @@ from pm_toolkit.data.clickstream import (
 from pm_toolkit.data.dimensions import make_customers, make_products
 from pm_toolkit.data.experiments import assignment_parts, registry
 from pm_toolkit.data.inventory import inventory_parts
+from pm_toolkit.data.ml_tables import ML_TABLES
 from pm_toolkit.data.pricing import make_pricing_panel
 from pm_toolkit.data.scales import (
     FORMATS,
@@ -149,7 +150,7 @@ def _generate_into(tmp, seed, scale, fmt, ext, workers, progress, on_step) -> di
         record(name, sink.schema, sink.rows, path)
 
     bar = tqdm(
-        total=len(partitions(scale)) + 6,
+        total=len(partitions(scale)) + 6 + len(ML_TABLES),
         desc=f"Bazaar {scale} seed {seed}",
         unit="step",
         disable=not progress or not _interactive(),
@@ -224,6 +225,13 @@ def _generate_into(tmp, seed, scale, fmt, ext, workers, progress, on_step) -> di
         inv_truth: dict = {}
         emit_parts("inventory", inventory_parts(seed, scale, inv_truth))
         bar.update(1)
+
+        ml_truth: dict = {}  # the machine-learning case tables (lesson 07)
+        for name, make in ML_TABLES.items():
+            step(name)
+            table, ml_truth[name] = make(seed, scale, customers=cust_hidden, products=prod_hidden)
+            emit(name, table)
+            bar.update(1)
     finally:
         bar.close()
 
@@ -240,6 +248,7 @@ def _generate_into(tmp, seed, scale, fmt, ext, workers, progress, on_step) -> di
         "experiments": exp_truth,
         "pricing_panel": price_truth,
         "inventory": inv_truth,
+        "ml": ml_truth,
         "products": {
             "elasticity": "hidden column products.elasticity (magnitude, > 0)",
             "inelastic_products": int((prod.column("elasticity").to_numpy() < 1).sum()),

@@ -106,6 +106,12 @@ TABLES = (
     "pricing_panel",
     "inventory",
     "support_contacts",
+    # machine-learning case tables (lesson 07), each its own family: pm_toolkit/data/ml_world.py
+    "cod_orders",
+    "basket_items",
+    "promo_test",
+    "support_messages",
+    "asr_results",
 )
 FORMATS = ("parquet", "csv")
 
