@@ -43,19 +43,19 @@ TEST_START = PERIOD_START
 #: smaller towns; no reliable public split exists, see domain-facts).
 COD_SHARE_BY_TIER = {1: 0.25, 2: 0.40, 3: 0.55}
 #: Planted logistic model of P(rto) [A]. Order value enters as log(value / ₹800).
-RTO_INTERCEPT = -3.75
+RTO_INTERCEPT = -4.1
 RTO_COEFS = {
-    "first_order": 1.0,
-    "prior_rtos": 0.7,  # per earlier RTO, counted up to 3
+    "first_order": 1.1,
+    "prior_rtos": 0.8,  # per earlier RTO, counted up to 3
     "prior_orders": -0.06,  # per earlier order, counted up to 10: regulars pay
     "tier_2": 0.35,
     "tier_3": 0.75,
     "log_value": 0.5,
     "night": 0.6,  # ordered between 00:00 and 05:59 IST
-    "address_gap": 1.8,  # 1 − address_score
+    "address_gap": 2.4,  # 1 − address_score
     "mobile_web": 0.3,
     "desktop": -0.2,
-    "payment_switch": 0.9,  # picked a prepaid method first, then switched to COD
+    "payment_switch": 1.2,  # picked a prepaid method first, then switched to COD
 }
 VALUE_REF = 800.0
 #: delivery attempts (1, 2, 3) by outcome: recorded after delivery, hence the leak [A].

@@ -1,0 +1,1 @@
+"""Machine learning a PM works with (lesson 7): RTO risk, recommendations, targeting, support."""
