@@ -29,12 +29,15 @@ REASONS = C.SUPPORT_REASONS  # late_delivery, refund, wrong_item, payment_failed
 REASON_SHARES = (0.32, 0.22, 0.16, 0.15, 0.15)  # [A]
 LANGUAGES = ("english", "hinglish")
 HINGLISH_SHARE_BY_TIER = {1: 0.30, 2: 0.50, 3: 0.60}  # [A]
-VAGUE_SHARE = 0.08  # messages whose words do not say the reason [A]
-TYPO_P = {"english": 0.04, "hinglish": 0.08}  # per word [A]
+VAGUE_SHARE = 0.10  # messages whose words do not say the reason [A]
+MIXED_SHARE = 0.30  # messages that also mention a second, lesser problem [A]
+TYPO_P = {"english": 0.07, "hinglish": 0.12}  # per word [A]
 CHANNELS = ("chat", "app")
 
 TEMPLATES = {
     ("late_delivery", "english"): (
+        "paid rs {amt} but the order is still not here",
+        "payment done, when will the {item} be delivered",
         "where is my order {oid}",
         "my order {oid} has not arrived yet",
         "it has been {days} days and my {item} is still not delivered",
@@ -45,6 +48,8 @@ TEMPLATES = {
         "my parcel is late, expected date already passed",
     ),
     ("late_delivery", "hinglish"): (
+        "payment ho gaya par order abhi tak nahi aaya",
+        "refund nahi chahiye bas {item} jaldi bhejo",
         "mera order {oid} kab aayega",
         "{days} din ho gaye abhi tak {item} nahi aaya",
         "bhai order kab deliver hoga",
@@ -55,6 +60,8 @@ TEMPLATES = {
         "delivery date nikal gayi order nahi aaya",
     ),
     ("refund", "english"): (
+        "got the wrong {item}, returned it, need my money back",
+        "order was too late so i cancelled, refund please",
         "i returned the {item} but refund not received",
         "when will i get my refund for order {oid}",
         "refund of rs {amt} still pending",
@@ -64,6 +71,8 @@ TEMPLATES = {
         "cancelled order {oid} but amount not credited",
     ),
     ("refund", "hinglish"): (
+        "galat {item} aaya tha wapas kiya, paise kab milenge",
+        "delivery late thi isliye cancel kiya, refund do",
         "refund kab milega mera",
         "{item} return kar diya par paise nahi aaye",
         "rs {amt} ka refund abhi tak pending hai",
@@ -73,6 +82,8 @@ TEMPLATES = {
         "paise account me nahi aaye abhi tak",
     ),
     ("wrong_item", "english"): (
+        "wrong {item} delivered, i want a refund or replacement",
+        "price was rs {amt} for the right one but you sent another",
         "i received the wrong item in order {oid}",
         "ordered a {item} but got something else",
         "wrong size delivered, i want the right one",
@@ -82,6 +93,8 @@ TEMPLATES = {
         "this is not the {item} i ordered",
     ),
     ("wrong_item", "hinglish"): (
+        "galat {item} aaya, refund ya replacement chahiye",
+        "delivery to hui par galat saman aaya",
         "galat item aaya hai order {oid} me",
         "maine {item} order kiya tha kuch aur aa gaya",
         "size galat bheja hai",
@@ -91,6 +104,8 @@ TEMPLATES = {
         "ye wo {item} nahi hai jo maine manga tha",
     ),
     ("payment_failed", "english"): (
+        "money deducted but order not placed, will i get a refund",
+        "price shown was rs {amt} but payment failed at checkout",
         "payment failed but money got deducted",
         "upi payment of rs {amt} failed for order {oid}",
         "amount debited from my account but order not placed",
@@ -100,6 +115,8 @@ TEMPLATES = {
         "transaction failed, please help",
     ),
     ("payment_failed", "hinglish"): (
+        "paise kat gaye order nahi hua refund milega kya",
+        "checkout pe payment fail ho raha hai",
         "payment fail ho gaya par paise kat gaye",
         "upi se rs {amt} bheje par order nahi hua",
         "account se paisa cut gaya order place nahi hua",
@@ -109,6 +126,8 @@ TEMPLATES = {
         "payment nahi ho raha help karo",
     ),
     ("price_query", "english"): (
+        "price dropped after delivery, can i get the difference refunded",
+        "is free delivery available on this {item}",
         "why is the price of {item} higher today",
         "is there any discount on {item}",
         "the price changed after i added it to the cart",
@@ -118,6 +137,8 @@ TEMPLATES = {
         "price was rs {amt} yesterday, now it is more",
     ),
     ("price_query", "hinglish"): (
+        "delivery ke baad price kam ho gaya, difference milega kya",
+        "free delivery milegi kya {item} pe",
         "{item} ka price aaj zyada kyun hai",
         "koi discount hai kya {item} pe",
         "cart me daalne ke baad price badal gaya",
@@ -222,11 +243,18 @@ def make_support_messages(
     p_hing = np.vectorize(HINGLISH_SHARE_BY_TIER.get)(cu["tier"][cust].astype(int))
     lang = (rng().random(n) < p_hing).astype(int)
     vague = rng().random(n) < VAGUE_SHARE
+    mixed = ~vague & (rng().random(n) < MIXED_SHARE)
     g = rng()
     texts = []
-    for r, la, v in zip(reason, lang, vague, strict=True):
+    for r, la, v, mx in zip(reason, lang, vague, mixed, strict=True):
         pool = VAGUE[LANGUAGES[la]] if v else TEMPLATES[(REASONS[r], LANGUAGES[la])]
-        texts.append(_render(pool[int(g.integers(0, len(pool)))], LANGUAGES[la], g))
+        text = _render(pool[int(g.integers(0, len(pool)))], LANGUAGES[la], g)
+        if mx:  # a second problem, before or after the main one: the label stays the main one
+            other = REASONS[(r + 1 + int(g.integers(0, len(REASONS) - 1))) % len(REASONS)]
+            side = TEMPLATES[(other, LANGUAGES[la])]
+            extra = _render(side[int(g.integers(0, len(side)))], LANGUAGES[la], g)
+            text = f"{text}, also {extra}" if g.random() < 0.5 else f"{extra}. but mainly {text}"
+        texts.append(text)
     channel = (rng().random(n) < 0.35).astype(int)
     table = pa.table(
         {
@@ -244,11 +272,13 @@ def make_support_messages(
         "reason_shares": dict(zip(REASONS, REASON_SHARES, strict=True)),
         "hinglish_share_by_tier": {str(k): v for k, v in HINGLISH_SHARE_BY_TIER.items()},
         "vague_share": VAGUE_SHARE,
+        "mixed_share": MIXED_SHARE,
         "typo_p_per_word": dict(TYPO_P),
         "realised": {
             "messages": n,
             "hinglish_share": float(lang.mean()),
             "vague_messages": int(vague.sum()),
+            "mixed_messages": int(mixed.sum()),
         },
     }
     return table, truth
