@@ -10,7 +10,7 @@ worse on new ones. A learning curve shows training and test scores as the traini
 a wide, persistent gap is the warning sign.
 
 >>> import pandas as pd
->>> df = pd.DataFrame({"x": [1, 2, 3, 4], "noise": [3, 1, 4, 2], "y": [0, 0, 1, 1]})
+>>> df = pd.DataFrame({"x": [1, 2, 3, 4], "noise": [2, 1, 1, 2], "y": [0, 0, 1, 1]})
 >>> leakage_report(df, ["x", "noise"], df["y"])["single_feature_auc"].tolist()
 [1.0, 0.5]
 """
@@ -64,7 +64,12 @@ def leakage_report(
 
 
 def learning_curve_table(
-    estimator, x_train: pd.DataFrame, y_train, x_test: pd.DataFrame, y_test, sizes=(0.1, 0.25, 0.5, 1.0)
+    estimator,
+    x_train: pd.DataFrame,
+    y_train,
+    x_test: pd.DataFrame,
+    y_test,
+    sizes=(0.1, 0.25, 0.5, 1.0),
 ) -> pd.DataFrame:
     """Training and test ROC-AUC of ``estimator`` fitted on the first ``sizes`` shares of the
     training rows (in time order), through scikit-learn's ``learning_curve``."""

@@ -153,6 +153,10 @@ def accuracy_by(model: IntentModel, messages: pd.DataFrame, by: str = "language"
     )
     return (
         t.groupby(by)
-        .agg(messages=("correct", "size"), accuracy=("correct", "mean"), deflection=("answered", "mean"))
+        .agg(
+            messages=("correct", "size"),
+            accuracy=("correct", "mean"),
+            deflection=("answered", "mean"),
+        )
         .reset_index()
     )

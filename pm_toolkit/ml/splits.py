@@ -45,6 +45,4 @@ def time_split(frame: pd.DataFrame, ts_col: str, cutoff: str | pd.Timestamp) -> 
     before = ts < cut
     if before.all() or not before.any():
         raise ValueError(f"time_split: {cutoff} leaves one side empty; pick a date inside the data")
-    return Split(
-        frame[before].reset_index(drop=True), frame[~before].reset_index(drop=True), cut
-    )
+    return Split(frame[before].reset_index(drop=True), frame[~before].reset_index(drop=True), cut)

@@ -138,6 +138,4 @@ def holdout_plan(
     n_hold = int(holdout_share * visitors_per_month)
     n_treat = visitors_per_month - n_hold
     se = sd * np.sqrt(1 / n_hold + 1 / n_treat)
-    return HoldoutPlan(
-        holdout_share, visitors_per_month, n_hold, float((Z95 + norm.ppf(0.8)) * se)
-    )
+    return HoldoutPlan(holdout_share, visitors_per_month, n_hold, float((Z95 + norm.ppf(0.8)) * se))
