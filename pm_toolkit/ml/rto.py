@@ -59,7 +59,7 @@ RULE_TEXT = "refuse COD on a customer's first order above ₹2,000"
 #: order whose COD is refused is lost about half the time, with its contribution margin.
 RTO_COSTS = CostMatrix(false_negative=200.0, false_positive=110.0)
 #: The threshold the lesson's exercises read precision and recall at.
-REVIEW_THRESHOLD = 0.3
+REVIEW_THRESHOLD = 0.2
 KINDS = ("logistic", "boosting", "tree")
 
 
