@@ -79,3 +79,23 @@ class ModelCard:
 def questions_markdown() -> str:
     """The questions as a numbered Markdown list, each with why it matters."""
     return "\n".join(f"{i}. **{q}** {why}" for i, (q, why) in enumerate(QUESTIONS, 1))
+
+
+def rto_card(split, test_auc: float, threshold: float, groups, **fields: str) -> ModelCard:
+    """The COD risk model's card with the measured parts filled in from the learner's data;
+    ``fields`` are the parts a PM writes (``intended_use``, ``not_for``, ``limits``,
+    ``monitoring``, ``owner``)."""
+    fpr = groups.set_index("group")["false_positive_rate"]
+    train, test = split.train["order_ts"], split.test["order_ts"]
+    return ModelCard(
+        name="COD RTO risk score (logistic regression)",
+        training_data=f"{len(train):,} COD orders, {train.min():%d %b %Y} – {train.max():%d %b %Y}",
+        evaluation=f"{len(test):,} later COD orders, {test.min():%d %b %Y} – {test.max():%d %b %Y}",
+        threshold_and_costs=f"act at a score of {threshold:.2f}: ₹200 per missed RTO, "
+        "₹110 per refused good order [A]",
+        groups=", ".join(
+            f"tier {g}: {100 * v:.1f}% of good orders flagged" for g, v in fpr.items()
+        ),
+        numbers={"test ROC-AUC": f"{test_auc:.3f}", "threshold": f"{threshold:.2f}"},
+        **fields,
+    )

@@ -25,7 +25,7 @@ def plot_threshold_costs(table: pd.DataFrame, *, show: bool = True) -> None:
     ax[1].yaxis.set_major_formatter(viz.PERCENT)
     viz.finish(
         ax[1],
-        title="A higher threshold catches fewer, more surely",
+        title="Recall and precision by threshold",
         xlabel="threshold",
         ylabel="share",
         show=show,
@@ -83,9 +83,13 @@ def plot_uplift(uplift: pd.DataFrame, *, show: bool = True) -> None:
     ax.set_xticks(np.arange(len(segments)) + width * (len(offers) - 1) / 2, segments)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.yaxis.set_major_formatter(viz.RUPEES)
+    best = uplift.loc[uplift.groupby("segment")["incremental_margin"].idxmax()]
+    losing = int((best["incremental_margin"] <= 0).sum())
+    offers_won = best.loc[best["incremental_margin"] > 0, "offer"].nunique()
     viz.finish(
         ax,
-        title="Each segment has its own best offer, and for one it is no offer",
+        title=f"{offers_won} different offers win a segment; "
+        f"{losing} segment(s) are best with no offer",
         xlabel="CRM segment",
         ylabel="₹ margin per visitor vs no offer",
         show=show,
@@ -114,7 +118,7 @@ def plot_bot(table: pd.DataFrame, *, show: bool = True) -> None:
     ax[0].plot(table["cutoff"], table["misroute_rate"], "s-", label="of those, misrouted")
     ax[0].yaxis.set_major_formatter(viz.PERCENT)
     ax[0].legend(frameon=False)
-    ax[0].set_title("A stricter bot answers less, and less wrongly", loc="left")
+    ax[0].set_title("Answered and misrouted, by cut-off", loc="left")
     ax[0].set_xlabel("confidence cut-off")
     best = table.loc[table["cost_per_1000"].idxmin()]
     ax[1].plot(table["cutoff"], table["cost_per_1000"], "o-", color=viz.PALETTE[2])
@@ -146,3 +150,27 @@ def plot_voice(priority: pd.DataFrame, *, show: bool = True) -> None:
         xlabel="word errors avoided per 100 voice words",
         show=show,
     )
+
+
+def threshold_explorer(y, score, costs):
+    """A dashboard: move the threshold and the two costs, read the confusion matrix in ₹.
+    Its render returns the :class:`~pm_toolkit.ml.evaluate.Confusion` (``dash.result``)."""
+    import ipywidgets as w
+    from IPython.display import Markdown, display
+
+    from pm_toolkit.ml.evaluate import CostMatrix, at_threshold, describe_confusion
+
+    def render(threshold: float, rto_cost: int, refusal_cost: int):
+        c = at_threshold(y, score, threshold)
+        cm = CostMatrix(false_negative=float(rto_cost), false_positive=float(refusal_cost))
+        display(Markdown(describe_confusion(c, cm)))
+        return c
+
+    return viz.Dashboard(
+        render,
+        threshold=w.FloatSlider(value=0.35, min=0.05, max=0.95, step=0.05, description="threshold"),
+        rto_cost=w.IntSlider(value=int(costs.false_negative), min=50, max=500, step=10,
+                             description="₹ per RTO"),
+        refusal_cost=w.IntSlider(value=int(costs.false_positive), min=10, max=400, step=10,
+                                 description="₹ per refusal"),
+    )  # fmt: skip

@@ -160,8 +160,11 @@ def recommendations(compare: pd.DataFrame, cold: pd.DataFrame) -> Finding:
 
 
 def targeting(uplift: pd.DataFrame, policy: pd.DataFrame, value) -> Finding:
-    """Where conversion and margin disagree, and what the targeted policy earns."""
-    worst = uplift.loc[uplift["incremental_margin"].idxmin()]
+    """Where conversion and margin disagree most (the biggest conversion lift among the offers
+    that lose margin), and what the targeted policy earns."""
+    losing = uplift[uplift["incremental_margin"] < 0]
+    pool = losing if len(losing) else uplift
+    worst = pool.loc[pool["conversion_lift"].idxmax()]
     parts = [f"{r['segment']} → {r['offer']}" for _, r in policy.iterrows()]
     text = (
         f"{worst['offer']} for {worst['segment']} changes conversion by "
@@ -188,7 +191,7 @@ def clusters(choice, profile: pd.DataFrame) -> Finding:
     t = choice.table.set_index("k")["silhouette"]
     text = (
         f"The silhouette is highest at **k = {choice.best_k}** ({t.max():.2f}); k-means "
-        f"would have returned {len(t) + 1} clusters just as readily had you asked. The "
+        f"returns as many clusters as you ask for (here {t.index.min()} to {t.index.max()}). The "
         f"{choice.best_k} clusters below describe customers; which offer each should get "
         "still comes from the randomised test."
     )
@@ -236,3 +239,18 @@ def voice(priority: pd.DataFrame) -> Finding:
         )
     )
     return Finding(text, {"best_group": name, "worst_group": worst_name})
+
+
+def accuracy_vs_baseline(y, score, threshold: float) -> Finding:
+    """The model's accuracy at a threshold against predicting the common outcome."""
+    y = np.asarray(y).astype(int)
+    model = float(((np.asarray(score) >= threshold).astype(int) == y).mean())
+    base = float((y == 0).mean())
+    gap = model - base
+    text = (
+        f"At threshold {threshold:.2f} the model is {format_pct(model)} accurate; predicting "
+        f"*delivered* for everyone is {format_pct(base)} accurate, "
+        f"{abs(100 * gap):.1f} points {'lower' if gap >= 0 else 'higher'}. The model earns its "
+        "keep in rupees and in RTOs caught, which accuracy does not show."
+    )
+    return Finding(text, {"model_accuracy": model, "majority_accuracy": base, "gap": gap})
