@@ -229,3 +229,17 @@ def test_uplift_intervals_are_welch(truth_seed):
         a.mean() - b.mean() - 1.959964 * se
     )
     assert isinstance(u, pd.DataFrame)
+
+
+def test_hiding_the_tier_does_not_remove_the_gap(truth_seed):
+    c = rto_case(truth_seed)
+    y, split = c["y"], c["split"]
+    t = ml.best_threshold(y, c["score"], COSTS)
+    blind = rto.fit_model(split.train, features=[f for f in rto.FEATURES if f != "city_tier"])
+    tier = split.test["city_tier"].to_numpy()
+    blind_score = blind.score(split.test)
+    f = story.proxies(ml.by_group(y, c["score"], tier, t), ml.by_group(y, blind_score, tier, t), t)
+    fp = {g: ((blind_score >= t) & (y == 0) & (tier == g)).sum() / ((y == 0) & (tier == g)).sum()
+          for g in (1, 3)}  # fmt: skip
+    assert f.facts["gap_without_pp"] == pytest.approx(100 * (fp[3] - fp[1]))
+    assert f.facts["gap_without_pp"] > 0 and "still flags" in f.text  # proxies carry the tier

@@ -254,3 +254,24 @@ def accuracy_vs_baseline(y, score, threshold: float) -> Finding:
         "keep in rupees and in RTOs caught, which accuracy does not show."
     )
     return Finding(text, {"model_accuracy": model, "majority_accuracy": base, "gap": gap})
+
+
+def proxies(with_tier: pd.DataFrame, without_tier: pd.DataFrame, threshold: float) -> Finding:
+    """The tier gap in false-positive rates of a model trained with and without ``city_tier``."""
+    a = with_tier.set_index("group")["false_positive_rate"]
+    b = without_tier.set_index("group")["false_positive_rate"]
+    gap_a, gap_b = 100 * float(a.loc[3] - a.loc[1]), 100 * float(b.loc[3] - b.loc[1])
+    if gap_b > 0:
+        head = (
+            f"Trained without `city_tier`, the model still flags {format_pct(b.loc[3])} of "
+            f"tier-3's good orders against {format_pct(b.loc[1])} of tier-1's"
+        )
+    else:
+        head = "Trained without `city_tier`, the model no longer flags more of tier-3's good orders"
+    text = (
+        f"{head} at threshold {threshold:.2f}: a gap of {gap_b:.1f} points, against "
+        f"{gap_a:.1f} with it. The other columns carry the tier."
+        if gap_b > 0
+        else f"{head}: a gap of {gap_b:.1f} points, against {gap_a:.1f} with it."
+    )
+    return Finding(text, {"gap_with_pp": gap_a, "gap_without_pp": gap_b})
