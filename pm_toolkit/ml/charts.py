@@ -89,7 +89,7 @@ def plot_uplift(uplift: pd.DataFrame, *, show: bool = True) -> None:
     viz.finish(
         ax,
         title=f"{offers_won} different offers win a segment; "
-        f"{losing} segment(s) are best with no offer",
+        + (f"{losing} segment{'s are' if losing != 1 else ' is'} best with no offer"),
         xlabel="CRM segment",
         ylabel="₹ margin per visitor vs no offer",
         show=show,
