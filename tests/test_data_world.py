@@ -104,6 +104,12 @@ CONTRACT = {  # docs/architecture.md: columns other modules rely on
     ],
     "inventory": ["product_id", "warehouse", "date", "on_hand"],
     "support_contacts": ["contact_id", "customer_id", "order_id", "ts", "reason", "channel"],
+    # lesson 07 (pm_toolkit/data/ml_*.py; the full column lists are in tests/test_data_ml.py)
+    "cod_orders": ["cod_order_id", "customer_id", "order_ts", "city_tier", "outcome"],
+    "basket_items": ["basket_id", "customer_id", "order_ts", "product_id"],
+    "promo_test": ["visitor_id", "segment", "offer", "converted", "gross_margin", "offer_cost"],
+    "support_messages": ["message_id", "customer_id", "ts", "language", "text", "reason"],
+    "asr_results": ["utterance_id", "model", "language", "accent_group", "ref_words"],
 }
 SEED = 11
 README = Path(__file__).resolve().parents[1] / "datasets" / "README.md"
