@@ -1,6 +1,6 @@
-"""Pricing: closed forms against numeric optimisation, the elasticity estimator, the simulator,
-the rollout statistics and the memo rubric. Pure functions only (the data world is in
-test_pricing_data.py)."""
+"""Pricing: closed forms against numeric optimisation, the elasticity estimator and the
+simulator. Pure functions only (the data world is in test_pricing_data.py, the rollout
+statistics in test_pricing_rollout.py, the memo in test_pricing_memo.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,9 @@ import statsmodels.formula.api as smf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize, stats
-from statsmodels.stats.power import NormalIndPower
 
 from pm_toolkit import pricing
 from pm_toolkit.pricing import (
-    DecisionMemo,
     Market,
     Policy,
     capped_optimal_price,
@@ -26,7 +24,6 @@ from pm_toolkit.pricing import (
     optimal_price_linear,
     optimal_price_logit,
     optimise_price_grid,
-    score_memo,
     simulate,
     simulate_endogenous_prices,
 )
@@ -244,15 +241,45 @@ def test_prices_stay_within_floor_and_mrp_and_guardrails_hold(market):
     assert np.all(rep.prices >= market.cost[None, :, None] - 1e-9)
     static = rep.prices[0]
     assert np.all(static == static[:, :1])  # static never moves
-    k = list(rep.table().index).index("hourly_guarded")
+    k = list(rep.table().index).index("guarded")
     moves = np.abs(np.diff(rep.prices[k], axis=1)) / rep.prices[k][:, :-1]
     assert moves.max() <= 0.05 + 1e-9
-    changed = moves > 0
-    per_day = changed[:, 23:].reshape(market.n_products, -1, 24).sum(axis=2)  # hours 24.. by day
+    per_day = (moves > 0)[:, 23:].reshape(market.n_products, -1, 24).sum(axis=2)
     assert per_day.max() <= 2
     t = rep.table()
     assert t.loc["static", "price_changes"] == 0
-    assert t.loc["hourly", "price_changes"] > t.loc["daily", "price_changes"]
+    assert t.loc["hourly", "price_changes"] > t.loc["guarded", "price_changes"]
+
+
+def test_first_come_cap_on_changes_per_day_holds():
+    m = Market.example(n_products=5, n_days=7, seed=3)
+    capped = Policy("capped", 1, max_changes_per_day=3, min_change=0.001)
+    rep = simulate(m, [Policy("static", None), capped], seed=2)
+    changed = np.diff(rep.prices[1], axis=1) != 0
+    per_day = np.concatenate([np.zeros((5, 1), bool), changed], axis=1).reshape(5, -1, 24)
+    assert per_day.sum(axis=2).max() <= 3
+
+
+def test_hourly_model_reprices_when_its_inputs_move_more_than_the_guarded_cap(market):
+    """The stakeholders' worry is simulated: the hourly policy changes prices several times
+    a day on products whose stock runs short, well above the guarded policy's two."""
+    rep = simulate(market, seed=1)
+    hourly = rep.prices[list(rep.table().index).index("hourly")]
+    per_product_day = (np.diff(hourly, axis=1) != 0).sum(axis=1) / (market.n_hours / 24)
+    assert per_product_day.max() > 4
+    assert rep.table().loc["hourly", "changes_per_product_day"] > 2
+
+
+def test_changes_and_trust_cost_follow_the_review_interval(market):
+    from pm_toolkit.pricing.dashboard import policies_for
+
+    changes, lost = [], []
+    for every in (1, 4, 12, 24):
+        t = simulate(market, policies_for(every), trust_effect=0.002, seed=1).table()
+        changes.append(t.iloc[1]["changes_per_product_day"])
+        lost.append(t.iloc[1]["trust_lost_revenue"])
+    assert changes == sorted(changes, reverse=True) and changes[0] > 2 * changes[-1]
+    assert lost == sorted(lost, reverse=True) and lost[-1] > 0
 
 
 def test_static_policy_matches_a_hand_computed_world_without_stock_limits():
@@ -261,25 +288,86 @@ def test_static_policy_matches_a_hand_computed_world_without_stock_limits():
 
     big = replace(m, start_stock=np.full(3, 1e12))
     rep = simulate(big, [Policy("static", None)], demand_noise=1e-12, seed=0)
-    p = pricing.model_prices(big)
+    p = pricing.model_prices(big)  # with stock to spare, the best fixed price is Lerner's
+    assert pricing.fixed_prices(big) == pytest.approx(p, rel=3e-3)
+    p = pricing.fixed_prices(big)
     demand = big.forecast * (p[:, None] / big.ref_price) ** -big.elasticity[:, None]
     demand *= (big.comp_price / big.ref_comp) ** big.cross_elasticity
     assert rep.table().loc["static", "revenue"] == pytest.approx((p[:, None] * demand).sum())
     assert rep.table().loc["static", "stockout_hours"] == 0
 
 
+def test_fixed_price_is_the_best_single_price_in_the_models_own_view():
+    """Brute force: the fixed price beats nearby fixed prices in expected margin."""
+    from pm_toolkit.pricing.rationing import expected_sales
+    from pm_toolkit.pricing.simulator import _cycles
+
+    m = Market.example(n_products=4, n_days=14, seed=5)
+    fixed = pricing.fixed_prices(m, 0.25)
+    w = m.forecast * (m.comp_price / m.ref_comp) ** m.cross_elasticity
+    w = w * (m.ref_price / m.mrp[:, None]) ** m.model_elasticity[:, None]
+    for i, (starts, stock) in enumerate(_cycles(m)):
+        per_cycle = np.add.reduceat(w[i], starts)
+
+        def margin(p, i=i, stock=stock, per_cycle=per_cycle):
+            sold = expected_sales(
+                p / m.mrp[i],
+                stock=stock,
+                weight=per_cycle,
+                elasticity=m.model_elasticity[i],
+                spread=0.25,
+            ).sum()
+            return (p - m.cost[i]) * sold
+
+        best = optimize.minimize_scalar(
+            lambda p, f=margin: -f(p),
+            bounds=(pricing.model_prices(m)[i], m.mrp[i]),
+            method="bounded",
+        )
+        assert margin(fixed[i]) >= -best.fun * (1 - 1e-4)
+
+
 def test_trust_effect_costs_only_policies_that_change_prices(market):
     calm = simulate(market, trust_effect=0.0, seed=2).table()
-    wary = simulate(market, trust_effect=0.1, seed=2).table()
+    wary = simulate(market, trust_effect=0.01, seed=2).table()
     assert calm["trust_lost_units"].sum() == 0
     assert wary.loc["static", "gross_margin"] == pytest.approx(calm.loc["static", "gross_margin"])
     assert wary.loc["hourly", "trust_lost_units"] > wary.loc["daily", "trust_lost_units"] > 0
 
 
-def test_stock_runs_out_and_scarcity_pricing_reduces_stockouts(market):
+def test_short_deliveries_raise_the_fixed_price_and_hourly_rationing_earns_more(market):
+    # Weekly deliveries fall short of demand at the Lerner price: the best fixed price is higher.
+    assert np.any(pricing.fixed_prices(market) > pricing.model_prices(market) * 1.01)
     t = simulate(market, seed=5).table()
-    assert t.loc["static", "stockout_hours"] > 0
-    assert t.loc["hourly", "stockout_units"] < t.loc["static", "stockout_units"]
+    assert t.loc["hourly", "stockout_units"] <= t.loc["static", "stockout_units"]
+    assert t.loc["hourly", "gross_margin"] > t.loc["static", "gross_margin"]
+
+
+def test_demand_shocks_persist_from_hour_to_hour_with_the_planted_correlation():
+    from dataclasses import replace
+
+    from pm_toolkit.pricing.simulator import SHOCK_PERSISTENCE
+
+    m = Market.example(n_products=40, n_days=60, seed=1)
+    big = replace(m, start_stock=np.full(40, 1e12))
+    rep = simulate(big, [Policy("static", None)], demand_noise=0.2, seed=3)
+    p = pricing.fixed_prices(big)
+    expected = big.forecast * (p[:, None] / big.ref_price) ** -big.elasticity[:, None]
+    expected *= (big.comp_price / big.ref_comp) ** big.cross_elasticity
+    log_shock = np.log(rep.sales[0] / expected)
+    rho = np.mean([np.corrcoef(r[:-1], r[1:])[0, 1] for r in log_shock])
+    assert rho == pytest.approx(SHOCK_PERSISTENCE, abs=0.03)
+    assert log_shock.std() == pytest.approx(0.2, abs=0.01)
+    assert np.exp(log_shock).mean() == pytest.approx(1.0, abs=0.02)  # mean-one shocks
+
+
+def test_margins_add_up_from_prices_and_sales(market):
+    """The report's totals, recomputed from its own price and sales paths."""
+    rep = simulate(market, trust_effect=0.002, competitor_reaction=0.3, seed=4)
+    revenue = (rep.prices * rep.sales).sum(axis=(1, 2))
+    margin = revenue - (rep.sales * market.cost[None, :, None]).sum(axis=(1, 2))
+    assert rep.table()["revenue"].to_numpy() == pytest.approx(revenue)
+    assert rep.table()["gross_margin"].to_numpy() == pytest.approx(margin)
 
 
 def test_break_even_is_where_the_margins_cross():
@@ -326,109 +414,6 @@ def test_policy_validation():
         simulate(Market.example(2, 2), [Policy("a", 1), Policy("a", 24)])
 
 
-# ---------------------------------------------------------------- rollout
-
-
-@pytest.mark.parametrize(("n", "lift"), [(40, 0.05), (168, 0.03), (504, 0.05)])
-def test_switchback_power_matches_statsmodels(n, lift):
-    mean, sd = 100_000.0, 20_000.0
-    ours = pricing.switchback_power(n, unit_mean=mean, unit_sd=sd, lift=lift).power
-    ref = NormalIndPower().power(effect_size=lift * mean / sd, nobs1=n / 2, alpha=0.05, ratio=1.0)
-    assert ours == pytest.approx(ref, rel=1e-9)
-
-
-def test_units_needed_reaches_the_power_and_one_pair_less_does_not():
-    kw = {"unit_mean": 1.2e5, "unit_sd": 4e4, "lift": 0.04}
-    n = pricing.switchback_units_needed(**kw)
-    assert pricing.switchback_power(n, **kw).power >= 0.8
-    assert pricing.switchback_power(n - 2, **kw).power < 0.8
-    per_arm = NormalIndPower().solve_power(effect_size=0.04 * 1.2e5 / 4e4, power=0.8, alpha=0.05)
-    assert n == 2 * int(np.ceil(per_arm))
-
-
-def test_design_effect_shrinks_the_sample():
-    assert pricing.design_effect(1, 0.3) == 1.0
-    assert pricing.effective_sample_size(5000, 50, 0.02) == pytest.approx(5000 / 1.98)
-    with pytest.raises(ValueError, match="icc"):
-        pricing.design_effect(10, 1.5)
-
-
-def test_switchback_schedule_is_balanced_and_reproducible():
-    regions = ["delhi", "maharashtra", "karnataka", "tamil_nadu"]
-    a = pricing.assign_switchback(regions, 28, seed=3)
-    b = pricing.assign_switchback(regions, 28, seed=3)
-    pd.testing.assert_frame_equal(a, b)
-    assert (a.groupby("region")["treated"].sum() == 14).all()
-    # Regions are randomised separately, not in lock-step.
-    wide = a.pivot(index="block", columns="region", values="treated")
-    assert not (wide.nunique(axis=1) == 1).all()
-    with pytest.raises(ValueError, match="even"):
-        pricing.assign_switchback(regions, 7)
-
-
-def test_region_day_units_sums_revenue_and_skips_cancelled():
-    ts = pd.to_datetime(
-        ["2025-10-01 10:00", "2025-10-01 12:00", "2025-10-02 09:00", "2025-10-02 10:00"]
-    ).tz_localize("Asia/Kolkata")
-    orders = pd.DataFrame(
-        {
-            "customer_id": [1, 2, 1, 2],
-            "order_ts": ts,
-            "net_value": [100.0, 50.0, 70.0, 999.0],
-            "status": ["delivered", "delivered", "returned", "cancelled"],
-        }
-    )
-    customers = pd.DataFrame({"customer_id": [1, 2], "state": ["delhi", "goa"]})
-    u = pricing.region_day_units(orders, customers)
-    assert u["revenue"].sum() == 220.0
-    assert len(u) == 4  # goa on 2 Oct had only a cancelled order: a ₹0 unit
-    assert u.loc[(u["region"] == "goa") & (u["orders"] == 0), "revenue"].tolist() == [0.0]
-
-
-def test_designs_include_one_recommended_fair_design():
-    keys = {d.key: d for d in pricing.ROLLOUT_DESIGNS}
-    assert not keys["user_ab"].fair_to_customers
-    assert keys["switchback"].verdict.startswith("Recommended")
-
-
-# ---------------------------------------------------------------- memo rubric
-
-
-def test_memo_rubric_rewards_a_guarded_pilot_and_penalises_dark_patterns():
-    good = DecisionMemo(
-        "guarded_pilot",
-        evidence=("randomised_elasticity", "switchback_test", "trust_metrics", "success_criterion"),
-        guardrails=("mrp_cap", "change_cap", "step_cap", "no_false_urgency", "cost_floor"),
-        stop_conditions=("mrp_breach", "repeat_drop", "complaints_rise"),
-    )
-    s = score_memo(good)
-    assert s.points == s.max_points
-    bad = DecisionMemo(
-        "approve_as_proposed",
-        evidence=("user_ab_test",),
-        guardrails=("countdown_banner",),
-        stop_conditions=("revenue_only",),
-    )
-    assert score_memo(bad).points == 0
-    assert "dark pattern" in repr(score_memo(bad))
-    with pytest.raises(ValueError, match="decision must be one of"):
-        DecisionMemo("launch_now")
-    with pytest.raises(ValueError, match="unknown guardrails"):
-        DecisionMemo("reject", guardrails=("vibes",))
-
-
-def test_model_answer_uses_the_numbers_given():
-    text = pricing.model_answer(
-        naive_elasticity=1.23,
-        test_elasticity=2.34,
-        hourly_gain_pct=4.5,
-        break_even=0.0123,
-        units_needed=321,
-    )
-    for piece in ("1.23", "2.34", "4.5 %", "1.2%", "321"):
-        assert piece in text
-
-
 @pytest.mark.parametrize("with_groups", [False, True])
 def test_poisson_method_matches_statsmodels_glm_with_robust_errors(with_groups):
     rng = np.random.default_rng(5)
@@ -472,11 +457,6 @@ def test_estimate_elasticity_checks_confidence_and_controls_for_every_method(met
         estimate_elasticity(p, q, method=method, confidence=1.5)
     with pytest.raises(ValueError, match="controls must have one row per price"):
         estimate_elasticity(p, q, method=method, controls=np.ones(3))
-
-
-def test_switchback_mde_rejects_a_power_outside_0_1():
-    with pytest.raises(ValueError, match="power must be between 0 and 1"):
-        pricing.switchback_mde(504, unit_mean=100_000, unit_sd=20_000, power=80)
 
 
 # ---------------------------------------------------------------- properties

@@ -5,12 +5,15 @@ One module per idea:
 * :mod:`~pm_toolkit.pricing.demand`: demand curves and their optimal prices (closed forms and a
   constrained grid search: MRP ceiling, minimum margin, maximum change).
 * :mod:`~pm_toolkit.pricing.elasticity`: log-log elasticity estimates and the endogeneity trap.
+* :mod:`~pm_toolkit.pricing.rationing`: the pricing model's rule when stock may run short.
 * :mod:`~pm_toolkit.pricing.simulator`: a repricing simulator over the hourly panel
-  (static, daily, hourly, hourly with guardrails), with competitors, stock-outs and trust.
-* :mod:`~pm_toolkit.pricing.rollout`: switchback and item-level designs, power, guardrails.
-* :mod:`~pm_toolkit.pricing.memo`: the decision memo and its rubric.
+  (static, daily, guarded, hourly), with competitors, stock-outs and customer trust.
+* :mod:`~pm_toolkit.pricing.power`: how big a test must be, and what switching blocks hide.
+* :mod:`~pm_toolkit.pricing.rollout`: the test designs, their units and guardrail metrics.
+* :mod:`~pm_toolkit.pricing.memo`: the decision memo's calls, points, rubric and model answer.
 * :mod:`~pm_toolkit.pricing.case`: the case's numbers from the learner's own tables.
-* :mod:`~pm_toolkit.pricing.dashboard`: the simulator and memo dashboards of the lesson.
+* :mod:`~pm_toolkit.pricing.findings`: the lesson's sentences, built from those numbers.
+* :mod:`~pm_toolkit.pricing.charts` and :mod:`~pm_toolkit.pricing.dashboard`: what it draws.
 
 >>> from pm_toolkit import pricing
 >>> pricing.optimal_price(cost=250.0, elasticity=2.0)
@@ -24,6 +27,7 @@ from pm_toolkit.pricing.case import (
     hour_dummies,
     list_prices,
     panel_elasticity,
+    price_response,
     price_rows,
 )
 from pm_toolkit.pricing.demand import (
@@ -44,18 +48,27 @@ from pm_toolkit.pricing.elasticity import (
     ols_elasticity_plim,
     simulate_endogenous_prices,
 )
-from pm_toolkit.pricing.memo import DecisionMemo, MemoScore, model_answer, score_memo
+from pm_toolkit.pricing.power import (
+    SwitchbackPower,
+    carryover_share,
+    design_effect,
+    effective_sample_size,
+    geo_test_mde,
+    orders_needed,
+    switchback_mde,
+    switchback_power,
+    switchback_units_needed,
+    within_region_sd,
+)
 from pm_toolkit.pricing.rollout import (
     GUARDRAIL_METRICS,
     ROLLOUT_DESIGNS,
     assign_items,
     assign_switchback,
-    design_effect,
-    effective_sample_size,
+    cluster_weeks,
+    geo_clusters,
+    order_margins,
     region_day_units,
-    switchback_mde,
-    switchback_power,
-    switchback_units_needed,
 )
 from pm_toolkit.pricing.simulator import (
     STANDARD_POLICIES,
@@ -63,6 +76,7 @@ from pm_toolkit.pricing.simulator import (
     Policy,
     SimulationReport,
     break_even_trust,
+    fixed_prices,
     model_prices,
     simulate,
     trust_sensitivity,
@@ -72,42 +86,48 @@ __all__ = [
     "GUARDRAIL_METRICS",
     "ROLLOUT_DESIGNS",
     "STANDARD_POLICIES",
-    "DecisionMemo",
     "ElasticityEstimate",
     "GridOptimum",
     "Market",
-    "MemoScore",
     "Policy",
     "PriceOptimum",
     "SimulationReport",
+    "SwitchbackPower",
     "assign_items",
     "assign_switchback",
     "break_even_trust",
     "capped_optimal_price",
+    "carryover_share",
     "case_market",
+    "cluster_weeks",
     "demand_constant_elasticity",
     "demand_linear",
     "design_effect",
     "effective_sample_size",
     "estimate_elasticity",
+    "fixed_prices",
+    "geo_clusters",
+    "geo_test_mde",
     "hour_dummies",
     "list_prices",
-    "model_answer",
     "model_prices",
     "ols_elasticity_plim",
     "optimal_price",
     "optimal_price_linear",
     "optimal_price_logit",
     "optimise_price_grid",
+    "order_margins",
+    "orders_needed",
     "panel_elasticity",
+    "price_response",
     "price_rows",
     "purchase_probability_logit",
     "region_day_units",
-    "score_memo",
     "simulate",
     "simulate_endogenous_prices",
     "switchback_mde",
     "switchback_power",
     "switchback_units_needed",
     "trust_sensitivity",
+    "within_region_sd",
 ]

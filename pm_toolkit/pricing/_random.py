@@ -3,7 +3,7 @@
 The leading 5 (the lesson) keeps these streams apart from every other lesson's; the rest of
 the key names the draw. Keys in use (never renumber: that would change every learner's numbers):
 1 endogenous-price demo, 2 example market, 3 simulator demand shocks, (4, region) switchback
-schedule, 5 item-level split.
+schedule, 5 item-level split, 6 geo-cluster pairs.
 """
 
 from __future__ import annotations

@@ -14,14 +14,29 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pm_toolkit.pricing.elasticity import ElasticityEstimate, estimate_elasticity
-from pm_toolkit.pricing.simulator import Market
+from pm_toolkit.pricing.demand import capped_optimal_price
+from pm_toolkit.pricing.elasticity import (
+    ElasticityEstimate,
+    estimate_elasticity,
+    ols_elasticity_plim,
+)
+from pm_toolkit.pricing.simulator import (
+    STANDARD_POLICIES,
+    Market,
+    Policy,
+    SimulationReport,
+    break_even_trust,
+)
 
 __all__ = [
+    "break_evens",
     "case_market",
+    "catalogue_prices",
     "hour_dummies",
+    "hourly_gain",
     "list_prices",
     "panel_elasticity",
+    "plim_table",
     "price_response",
     "price_rows",
 ]
@@ -104,3 +119,40 @@ def price_response(
         .reset_index()
     )
     return out[out["hours"] >= 50].reset_index(drop=True)
+
+
+def catalogue_prices(panel: pd.DataFrame, test: float, naive: float) -> pd.DataFrame:
+    """Per panel product: unit cost, MRP and the best legal price under each elasticity."""
+    out = panel.groupby("product_id")[["unit_cost", "mrp"]].first()
+    for label, eps in (("test", test), ("history", naive)):
+        out[f"best price ({label} ε)"] = [
+            capped_optimal_price(c, eps, m)
+            for c, m in out[["unit_cost", "mrp"]].itertuples(index=False)
+        ]
+    return out
+
+
+def plim_table(elasticity: float = 2.0, gamma: float = 1.0) -> pd.DataFrame:
+    """What the naive regression converges to, for price noise from none to randomised."""
+    rows = {
+        "0 (price only follows demand)": ols_elasticity_plim(elasticity, gamma, 1.0, 1e-9),
+        "1 × the demand shock": ols_elasticity_plim(elasticity, gamma, 1.0, 1.0),
+        "3 × the demand shock": ols_elasticity_plim(elasticity, gamma, 1.0, 3.0),
+        "randomised (price ignores demand)": ols_elasticity_plim(elasticity, 0.0, 1.0, 1.0),
+    }
+    return pd.DataFrame(
+        {"own price noise": list(rows), "naive estimate with endless data": list(rows.values())}
+    ).round(2)
+
+
+def hourly_gain(report: SimulationReport, policy: str = "hourly") -> float:
+    """Extra gross margin of ``policy`` over the static price, as a share of the static margin."""
+    margin = report.summary["gross_margin"]
+    return float(margin[policy] / margin["static"] - 1.0)
+
+
+def break_evens(
+    market: Market, policies: tuple[Policy, ...] = STANDARD_POLICIES[1:], **kwargs
+) -> dict[str, float]:
+    """For each dynamic policy, the trust effect per change at which it stops beating static."""
+    return {p.name: break_even_trust(market, p, "static", **kwargs) for p in policies}

@@ -1,9 +1,9 @@
-"""The lesson's two dashboards: the repricing simulator and the decision memo.
+"""The lesson's simulator dashboard: change frequency, trust effect and competitor reaction.
 
-Both are :class:`pm_toolkit.viz.Dashboard` objects: sliders and pickers whose output is
-redrawn in place, and whose ``.update(...)`` method is the same path a learner's click takes,
-so tests and the benchmark drive them without a browser. The simulator draws its charts as
-inline SVG (:mod:`pm_toolkit.viz_svg`), so a slider move redraws in well under 100 ms.
+A :class:`pm_toolkit.viz.Dashboard`: sliders whose output is redrawn in place, and whose
+``.update(...)`` method is the same path a learner's click takes, so tests and the benchmark
+drive it without a browser. It draws its charts as inline SVG (:mod:`pm_toolkit.viz_svg`), so
+a slider move redraws in well under 100 ms, and shows charts and table as one output.
 
 >>> import matplotlib
 >>> matplotlib.use("Agg")
@@ -26,57 +26,50 @@ import numpy as np
 import pandas as pd
 
 from pm_toolkit import viz, viz_svg
-from pm_toolkit.pricing.memo import (
-    DECISIONS,
-    EVIDENCE_OPTIONS,
-    GUARDRAIL_OPTIONS,
-    STOP_OPTIONS,
-    DecisionMemo,
-    MemoScore,
-    score_memo,
-)
+from pm_toolkit.findings import tidy_table
 from pm_toolkit.pricing.simulator import Market, Policy, simulate
 
-__all__ = [
-    "MemoReview",
-    "SimulatorCharts",
-    "memo_dashboard",
-    "policies_for",
-    "simulator_dashboard",
-]
+__all__ = ["SimulatorCharts", "SimulatorView", "policies_for", "simulator_dashboard"]
 
 #: Hours between price reviews offered by the "change frequency" slider.
 FREQUENCIES = (1, 2, 3, 4, 6, 8, 12, 24)
+#: Trust effects offered by the slider (share of trust lost per visible change): spaced to
+#: cover every policy's break-even, from "nobody minds" to "each change hurts".
+TRUST_EFFECTS = (0.0, 0.0002, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.01)
 _DELIVERY_HOUR = 6  # the panel's warehouse restocks at 06:00 IST
+#: Guardrails of the guarded variant: reviews at most twice a day, at most 5 % per change.
+GUARD_EVERY, GUARD_STEP = 12, 0.05
 
 
 def policies_for(review_every: int) -> tuple[Policy, ...]:
     """Static, dynamic every ``review_every`` hours, and the same with guardrails.
 
-    Guardrails: at most 2 visible changes per product per day, at most 5 % per change.
+    Guardrails: price reviews no more often than every 12 hours (so at most two visible
+    changes per product per day, at scheduled times), at most 5 % per change.
     """
     offset = _DELIVERY_HOUR % review_every  # review right after the morning delivery
     name = f"every {review_every} h"
+    guarded_every = max(review_every, GUARD_EVERY)
     return (
         Policy("static", None),
         Policy(name, review_every, review_offset=offset),
         Policy(
             f"{name} + guardrails",
-            review_every,
-            max_changes_per_day=2,
-            max_step=0.05,
-            review_offset=offset,
+            guarded_every,
+            max_step=GUARD_STEP,
+            review_offset=_DELIVERY_HOUR % guarded_every,
         ),
     )
 
 
 _COLUMNS = {
-    "gross_margin": "margin (₹)",
-    "margin_vs_static": "vs static (₹)",
+    "gross_margin": "margin",
+    "margin_vs_static": "vs static",
+    "gain_pct": "vs static (% of margin)",
     "changes_per_product_day": "changes / product / day",
     "max_change_pct": "largest change (%)",
     "stockout_hours": "stock-out hours",
-    "trust_lost_revenue": "lost to trust (₹)",
+    "trust_lost_revenue": "sales lost to trust",
 }
 
 
@@ -98,12 +91,47 @@ class SimulatorCharts:
         return f"<div style='display:flex;flex-wrap:wrap;gap:8px'>{self.margin}{self.prices}</div>"
 
 
+@dataclass(frozen=True, eq=False)
+class SimulatorView:
+    """One redraw of the dashboard: the charts and the table, shown as a single output.
+
+    ``table`` keeps the numbers (₹, shares) for tests and code; the notebook shows them
+    rounded, in ₹ lakh/crore.
+    """
+
+    table: pd.DataFrame
+    charts: SimulatorCharts | None = None
+
+    def tidy(self) -> pd.DataFrame:
+        """The table as the learner reads it: ₹ in lakh/crore, shares as %, counts rounded."""
+        t = tidy_table(
+            self.table,
+            compact_money=["margin", "vs static", "sales lost to trust"],
+            pct=["vs static (% of margin)"],
+            pct_decimals=2,
+        )
+        return t.astype({"stock-out hours": int}, errors="ignore")
+
+    def __repr__(self) -> str:
+        return self.tidy().to_string()
+
+    def _repr_html_(self) -> str:
+        charts = self.charts._repr_html_() if self.charts is not None else ""
+        return charts + self.tidy().to_html()
+
+
 def _changes(n: int) -> str:
     return f"{n} price change" + ("" if n == 1 else "s")
 
 
 def _price_fmt(value: float) -> str:
     return viz.format_inr(value, 0 if value == round(value) else 2)
+
+
+def _lakh(value: float) -> str:
+    """Tick and bar labels in ₹ lakh (the unit is in the axis label): short, so none is cut."""
+    text = f"{value / 1e5:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "0", "-0") else text
 
 
 def _svg_charts(
@@ -121,8 +149,8 @@ def _svg_charts(
         [str(name) for name in gains.index],
         gains.to_numpy(dtype=float),
         title=f"Best at trust effect {trust_effect:.2%}: {best}",
-        xlabel="margin gained over the static price (₹)",
-        fmt=viz.format_inr,
+        xlabel="margin gained over the static price (₹ lakh)",
+        fmt=_lakh,
         width=460,
         height=190,
     )
@@ -209,11 +237,11 @@ def simulator_dashboard(
 ) -> viz.Dashboard:
     """Sliders for change frequency, trust effect and competitor reaction over ``market``.
 
-    Each change re-runs the simulation and redraws two charts: margin against the static
-    price, and one product's price over the first ``days_shown`` days. ``.result`` holds the
-    summary table of the last run and ``.charts`` its :class:`SimulatorCharts` (inline SVG).
-    ``chart="matplotlib"`` draws one matplotlib figure instead (``.figure``; slower, kept for
-    benchmarks/bench_pricing.py to compare).
+    Each change re-runs the simulation and redraws, as one output, two charts (margin against
+    the static price; one product's price over the first ``days_shown`` days) and the table.
+    ``.result`` is a :class:`SimulatorView` (``.result.table`` has the numbers) and ``.charts``
+    its :class:`SimulatorCharts`. ``chart="matplotlib"`` draws one matplotlib figure instead
+    (``.figure``; slower, kept for benchmarks/bench_pricing.py to compare).
     """
     import ipywidgets as w
     from IPython.display import display
@@ -240,115 +268,55 @@ def simulator_dashboard(
             seed=seed,
         )
         table = report.table()
-        table["margin_vs_static"] = table["gross_margin"] - table.loc["static", "gross_margin"]
+        static = table.loc["static", "gross_margin"]
+        table["margin_vs_static"] = table["gross_margin"] - static
+        table["gain_pct"] = table["margin_vs_static"] / static
         prices = report.prices[:, product, :hours_shown]
+        view = table[list(_COLUMNS)].rename(columns=_COLUMNS)
         if picture is not None:
             picture.draw(table, prices, trust_effect)
             display(picture.fig)
-        else:
-            dash.charts = _svg_charts(
-                table,
-                prices,
-                trust_effect=trust_effect,
-                product_id=market.product_ids[product],
-                days_shown=days_shown,
-            )
-            display(dash.charts)
-        return table[list(_COLUMNS)].rename(columns=_COLUMNS).round(2)
+            return SimulatorView(view)
+        dash.charts = _svg_charts(
+            table,
+            prices,
+            trust_effect=trust_effect,
+            product_id=market.product_ids[product],
+            days_shown=days_shown,
+        )
+        return SimulatorView(view, dash.charts)
 
+    # Wide enough that the label never squeezes the track; labels say the unit.
+    wide = w.Layout(width="480px")
+    label = {"description_width": "190px"}
     controls = {
         "review_every": w.SelectionSlider(
-            options=FREQUENCIES, value=1, description="hours between price changes"
+            options=[(f"{h} h", h) for h in FREQUENCIES],
+            value=1,
+            description="hours between price changes",
+            layout=wide,
+            style=label,
         ),
-        "trust_effect": w.FloatSlider(
+        "trust_effect": w.SelectionSlider(
+            options=[(f"{100 * t:g} %", t) for t in TRUST_EFFECTS],
             value=0.0,
-            min=0.0,
-            max=0.05,
-            step=0.0025,
-            readout_format=".2%",
-            description="trust effect",
+            description="trust lost per price change",
+            layout=wide,
+            style=label,
         ),
         "competitor_reaction": w.FloatSlider(
-            value=0.0, min=0.0, max=1.0, step=0.1, description="competitor reaction"
+            value=0.0,
+            min=0.0,
+            max=1.0,
+            step=0.1,
+            description="competitor reaction (0–1)",
+            layout=wide,
+            style=label,
         ),
     }
-    for c in controls.values():
-        c.style = {"description_width": "initial"}
     dash = viz.Dashboard(render, **controls)
     dash.market = market  # what it simulates, for tests and curious learners
     dash.charts = None  # the last run's SimulatorCharts (SVG); set on every redraw
     if picture is not None:
         dash.figure = picture.fig  # the one figure it updates in place (the benchmark draws it)
     return dash
-
-
-@dataclass(frozen=True)
-class MemoReview:
-    """A memo's rubric score and, once asked for, the model answer (Markdown)."""
-
-    score: MemoScore
-    model_answer: str = ""
-
-    def __repr__(self) -> str:
-        return repr(self.score) + (
-            f"\n\nModel answer:\n{self.model_answer}" if self.model_answer else ""
-        )
-
-    def _repr_markdown_(self) -> str:
-        lines = [
-            f"**Your memo scores {self.score.points} of {self.score.max_points}.**",
-            "",
-            "| | criterion | points | feedback |",
-            "|---|---|---|---|",
-        ]
-        lines += [
-            f"| {ln.mark} | {ln.criterion} | {ln.points}/{ln.max_points} | {ln.feedback} |"
-            for ln in self.score.lines
-        ]
-        if self.model_answer:
-            lines += ["", "---", "### Model answer", "", self.model_answer]
-        return "\n".join(lines)
-
-
-def memo_dashboard(model_answer: str) -> viz.Dashboard:
-    """The decision memo: a call, evidence, guardrails and stop rules, marked as you choose.
-
-    Tick "show the model answer" to compare after writing your own. ``.result`` is a
-    :class:`MemoReview`.
-    """
-    import ipywidgets as w
-
-    def options(d: dict[str, tuple[str, bool]]) -> list[tuple[str, str]]:
-        return [(label, key) for key, (label, _good) in d.items()]
-
-    layout = w.Layout(width="48%", height="150px")
-
-    def render(decision, evidence, guardrails, stop_conditions, reasoning, show_model_answer):
-        memo = DecisionMemo(
-            decision, tuple(evidence), tuple(guardrails), tuple(stop_conditions), reasoning
-        )
-        return MemoReview(score_memo(memo), model_answer if show_model_answer else "")
-
-    return viz.Dashboard(
-        render,
-        decision=w.RadioButtons(
-            options=[(v, k) for k, v in DECISIONS.items()],
-            value="approve_as_proposed",
-            description="The call",
-        ),
-        evidence=w.SelectMultiple(
-            options=options(EVIDENCE_OPTIONS), layout=layout, description="Evidence first"
-        ),
-        guardrails=w.SelectMultiple(
-            options=options(GUARDRAIL_OPTIONS), layout=layout, description="Guardrails"
-        ),
-        stop_conditions=w.SelectMultiple(
-            options=options(STOP_OPTIONS), layout=layout, description="Stop if"
-        ),
-        reasoning=w.Textarea(
-            placeholder="Your reasoning, in a few sentences",
-            layout=w.Layout(width="98%"),
-            description="Why",
-        ),
-        show_model_answer=w.Checkbox(value=False, description="show the model answer"),
-    )

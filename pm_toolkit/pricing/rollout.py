@@ -1,30 +1,29 @@
-"""How to test hourly pricing before launching it: the experiment design and its power.
+"""How to test hourly pricing before launching it: the designs, their units and guardrails.
 
 Prices cannot be tested like a button colour. Showing two shoppers different prices for the
 same item at the same moment is unfair (Amazon's September 2000 DVD test ended in refunds to
 6,896 customers and a public apology) and contaminated (shoppers compare, share links, and
 both groups draw on the same stock). The designs that work randomise *when and where* a
-policy runs, not *who* sees it: a **switchback** (region × time block) or a split by **item**.
+policy runs, not *who* sees it: a **switchback** (region × time block), a split by **item**,
+or **geo-clusters** (groups of regions that keep one policy for several weeks).
 
-Power must be computed at the unit that was randomised. Orders inside one region-day share
-that region-day's luck, so ``n`` orders carry the information of only ``n / DE`` independent
-ones, with the design effect ``DE = 1 + (m − 1)·ICC`` for ``m`` orders per unit.
+Which one depends on what must be measured. The gain from repricing shows up at once; the
+cost in trust builds up over weeks and fades slowly, so it leaks from one block into the next
+(:func:`pm_toolkit.pricing.power.carryover_share`), and a repeat-purchase guardrail needs
+weeks of the same customers under one policy. Both point to geo-clusters run for weeks.
 
->>> design_effect(cluster_size=101, icc=0.05)
-6.0
->>> switchback_units_needed(unit_mean=100_000, unit_sd=20_000, lift=0.05)
-504
+>>> s = assign_switchback(["delhi", "karnataka"], n_blocks=4, seed=1)
+>>> s.groupby("region")["treated"].sum().tolist()
+[2, 2]
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from pm_toolkit.pricing._random import rng_for
 
@@ -33,15 +32,12 @@ __all__ = [
     "ROLLOUT_DESIGNS",
     "GuardrailMetric",
     "RolloutDesign",
-    "SwitchbackPower",
     "assign_items",
     "assign_switchback",
-    "design_effect",
-    "effective_sample_size",
+    "cluster_weeks",
+    "geo_clusters",
+    "order_margins",
     "region_day_units",
-    "switchback_mde",
-    "switchback_power",
-    "switchback_units_needed",
 ]
 
 
@@ -82,19 +78,31 @@ ROLLOUT_DESIGNS: tuple[RolloutDesign, ...] = (
         "Item-level split (hourly prices on a random half of products)",
         "product",
         True,
-        "Shoppers switch between treated and untreated substitutes (cannibalisation), which "
-        "inflates the apparent effect; the trust effect spills over to the whole store.",
-        "Usable with care: fair, but pair similar products and watch for substitution.",
+        "Shoppers switch between treated and untreated substitutes (cannibalisation), and lost "
+        "trust spills over to the whole store, control items included.",
+        "Usable for the price effect only: fair, but blind to a store-wide loss of trust.",
     ),
     RolloutDesign(
         "switchback",
-        "Switchback: each region alternates hourly and fixed pricing in random time blocks",
-        "region × time block",
+        "Day-level switchback: each region alternates hourly and fixed pricing day by day",
+        "region × day",
         True,
-        "Carry-over between blocks (a shopper who saw a high price yesterday); handled with "
-        "blocks of a day or more, a wash-out period, and analysis at the region × block level.",
-        "Recommended: everyone in a region at a given time sees one price; each region is its "
-        "own control. DoorDash uses region × time units for pricing tests.",
+        "Lost trust heals over weeks, so a treated day's damage carries over into the next "
+        "control day: the comparison sees only a small part of it. A 30-day repeat rate "
+        "cannot be read per day.",
+        "Usable for the immediate price effect only: it flatters hourly pricing, because it "
+        "sees the gain in full and the trust cost hardly at all.",
+    ),
+    RolloutDesign(
+        "geo_clusters",
+        "Geo-clusters: groups of regions keep hourly or fixed pricing for several weeks",
+        "cluster of regions × test period",
+        True,
+        "Regions next to each other share shoppers, so clusters group neighbours; a few "
+        "clusters make a noisy comparison, so each is compared with its own weeks before the "
+        "test and clusters are matched in pairs.",
+        "Recommended: one price per region at a time, no switching for carry-over to leak "
+        "through, and repeat purchase, complaints and returns readable per cluster.",
     ),
 )
 
@@ -112,18 +120,18 @@ GUARDRAIL_METRICS: tuple[GuardrailMetric, ...] = (
     GuardrailMetric(
         "repeat purchase rate",
         "trust lost shows up as customers not coming back",
-        "30-day repeat rate in hourly blocks falls below fixed blocks by more than "
-        "the pre-registered margin",
+        "customers' 28-day repeat rate in hourly clusters falls below fixed clusters by more "
+        "than the pre-registered margin (read per cluster, after the build-up weeks)",
     ),
     GuardrailMetric(
         "price complaints and price queries",
         "customers noticing and disliking changes",
-        "support contacts about price rise significantly",
+        "price contacts per 1,000 orders in hourly clusters rise beyond the pre-set level",
     ),
     GuardrailMetric(
         "returns and cancellations",
         "buyers who feel cheated after a price drop return or cancel",
-        "return rate rises beyond its normal weekly range",
+        "the return rate of hourly clusters rises beyond its normal weekly range",
     ),
     GuardrailMetric(
         "price-match / refund requests",
@@ -143,138 +151,55 @@ GUARDRAIL_METRICS: tuple[GuardrailMetric, ...] = (
 )
 
 
-def design_effect(cluster_size: float, icc: float) -> float:
-    """Variance inflation from analysing clustered data as if independent: ``1 + (m − 1)·ICC``."""
-    if cluster_size < 1:
-        raise ValueError(f"cluster_size is the number of orders per unit (≥ 1); got {cluster_size}")
-    if not 0 <= icc <= 1:
-        raise ValueError(f"icc (intra-cluster correlation) must be in [0, 1]; got {icc}")
-    return 1.0 + (cluster_size - 1.0) * icc
+def order_margins(
+    orders: pd.DataFrame, order_items: pd.DataFrame, products: pd.DataFrame
+) -> pd.DataFrame:
+    """Gross margin (₹) of each **delivered** order: its items at the price charged, minus their
+    unit cost, minus the order's discount. Returned and RTO orders came back and cancelled ones
+    never shipped, so none of them earns a margin a finance team would book.
 
-
-def effective_sample_size(n_obs: int, cluster_size: float, icc: float) -> float:
-    """How many independent observations ``n_obs`` clustered ones are worth: ``n / DE``.
-
-    >>> effective_sample_size(10_000, cluster_size=100, icc=0.01)
-    5025.125628140703
+    Returns ``order_id``, ``customer_id``, ``order_ts``, ``margin``.
     """
-    return n_obs / design_effect(cluster_size, icc)
-
-
-@dataclass(frozen=True)
-class SwitchbackPower:
-    """Power of a switchback analysed at the unit of randomisation (two-sided z-test)."""
-
-    n_units: int
-    lift: float
-    unit_mean: float
-    unit_sd: float
-    alpha: float
-    power: float
-
-    def __repr__(self) -> str:
-        return (
-            f"SwitchbackPower({self.n_units} units, lift {self.lift:.1%}: "
-            f"power {self.power:.1%} at α = {self.alpha})"
-        )
-
-
-def _check_unit_inputs(
-    unit_mean: float,
-    unit_sd: float,
-    alpha: float,
-    *,
-    lift: float | None = None,
-    power: float | None = None,
-    n_units: int | None = None,
-) -> None:
-    """Validate the switchback inputs; ``lift``, ``power`` and ``n_units`` only when given."""
-    if unit_mean <= 0 or unit_sd <= 0:
-        raise ValueError("unit_mean and unit_sd must be positive, e.g. ₹1,20,000 and ₹30,000")
-    if lift is not None and lift == 0:
-        raise ValueError("lift must be non-zero, e.g. 0.03 for a 3 % change in margin")
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be between 0 and 1, e.g. 0.05; got {alpha}")
-    if power is not None and not 0 < power < 1:
-        raise ValueError(f"power must be between 0 and 1, e.g. 0.8; got {power}")
-    if n_units is not None and n_units < 4:
-        raise ValueError(f"need at least 4 units (2 per arm); got {n_units}")
-
-
-def switchback_power(
-    n_units: int, *, unit_mean: float, unit_sd: float, lift: float, alpha: float = 0.05
-) -> SwitchbackPower:
-    """Power to detect a relative ``lift`` with ``n_units`` region-blocks, half of them treated.
-
-    ``unit_sd`` is the spread of the metric between units (after removing region and day
-    effects, if the analysis will). Normal approximation:
-    ``power = Φ(δ/se − z) + Φ(−δ/se − z)`` with ``δ = lift·mean``, ``se = sd·√(2/(n/2))``.
-
-    >>> round(switchback_power(504, unit_mean=100_000, unit_sd=20_000, lift=0.05).power, 3)
-    0.801
-    """
-    _check_unit_inputs(unit_mean, unit_sd, alpha, lift=lift, n_units=n_units)
-    per_arm = n_units / 2
-    se = unit_sd * math.sqrt(2.0 / per_arm)
-    z = stats.norm.ppf(1 - alpha / 2)
-    shift = abs(lift) * unit_mean / se
-    power = float(stats.norm.cdf(shift - z) + stats.norm.cdf(-shift - z))
-    return SwitchbackPower(int(n_units), lift, unit_mean, unit_sd, alpha, power)
-
-
-def switchback_units_needed(
-    *, unit_mean: float, unit_sd: float, lift: float, power: float = 0.8, alpha: float = 0.05
-) -> int:
-    """Total region-blocks (both arms) to detect ``lift`` with the given power.
-
-    Per arm ``n = 2·(z₁₋α/₂ + z_power)²·sd² / (lift·mean)²``, rounded up; the total is twice that.
-    """
-    _check_unit_inputs(unit_mean, unit_sd, alpha, lift=lift, power=power)
-    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
-    per_arm = math.ceil(2 * z**2 * unit_sd**2 / (lift * unit_mean) ** 2)
-    return 2 * per_arm
-
-
-def switchback_mde(
-    n_units: int, *, unit_mean: float, unit_sd: float, power: float = 0.8, alpha: float = 0.05
-) -> float:
-    """The smallest relative lift ``n_units`` region-blocks can detect with the given power.
-
-    ``MDE = (z₁₋α/₂ + z_power)·sd·√(2/(n/2)) / mean``, the inverse of
-    :func:`switchback_units_needed`.
-
-    >>> round(switchback_mde(504, unit_mean=100_000, unit_sd=20_000), 4)
-    0.0499
-    """
-    _check_unit_inputs(unit_mean, unit_sd, alpha, power=power, n_units=n_units)
-    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
-    return float(z * unit_sd * math.sqrt(2.0 / (n_units / 2)) / unit_mean)
+    for name, frame, need in (
+        ("orders", orders, {"order_id", "customer_id", "order_ts", "status"}),
+        ("order_items", order_items, {"order_id", "product_id", "quantity", "unit_price"}),
+        ("products", products, {"product_id", "unit_cost"}),
+    ):
+        if need - set(frame.columns):
+            raise ValueError(f"{name} lacks {sorted(need - set(frame.columns))}")
+    delivered = orders.loc[orders["status"] == "delivered", ["order_id", "customer_id", "order_ts"]]
+    items = order_items.merge(products[["product_id", "unit_cost"]], on="product_id", how="left")
+    line = items["quantity"] * (items["unit_price"] - items["unit_cost"])
+    if "discount" in items.columns:
+        line = line - items["discount"]
+    per_order = line.groupby(items["order_id"]).sum().rename("margin")
+    return delivered.merge(per_order, left_on="order_id", right_index=True, how="left").fillna(
+        {"margin": 0.0}
+    )
 
 
 def region_day_units(
     orders: pd.DataFrame,
+    order_items: pd.DataFrame,
+    products: pd.DataFrame,
     customers: pd.DataFrame,
     *,
     region: str = "state",
-    value: str = "net_value",
 ) -> pd.DataFrame:
-    """Orders summed to the units a switchback would randomise: region × day.
+    """Delivered orders summed to the units a switchback would randomise: region × day.
 
-    Returns one row per (region, day), days without orders included, with ``revenue`` and
-    ``orders``; cancelled orders are left out because they earn nothing.
+    One row per (region, day) over the orders' whole period, days without orders included
+    (margin ₹0: leaving them out would overstate the mean and understate the spread). Columns
+    ``region``, ``day``, ``orders``, ``margin``.
     """
-    need_o = {"customer_id", "order_ts", value, "status"}
-    if need_o - set(orders.columns):
-        raise ValueError(f"orders lacks {sorted(need_o - set(orders.columns))}")
     if {"customer_id", region} - set(customers.columns):
         raise ValueError(f"customers lacks 'customer_id' or {region!r}")
-    df = orders.loc[orders["status"] != "cancelled", ["customer_id", "order_ts", value]]
-    df = df.merge(customers[["customer_id", region]], on="customer_id", how="left")
+    margins = order_margins(orders, order_items, products)
+    df = margins.merge(customers[["customer_id", region]], on="customer_id", how="left")
     df["day"] = pd.to_datetime(df["order_ts"]).dt.date
-    sums = df.groupby([region, "day"], observed=True)[value].agg(["sum", "size"])
-    # A region-day with no orders is a unit too (revenue ₹0): leaving it out would overstate
-    # the mean and understate the spread.
-    days = pd.date_range(min(df["day"]), max(df["day"]), freq="D").date
+    sums = df.groupby([region, "day"], observed=True)["margin"].agg(["sum", "size"])
+    all_days = pd.to_datetime(orders["order_ts"]).dt.date
+    days = pd.date_range(all_days.min(), all_days.max(), freq="D").date
     full = pd.MultiIndex.from_product(
         [sorted(customers[region].dropna().unique()), days], names=[region, "day"]
     )
@@ -283,10 +208,55 @@ def region_day_units(
         {
             "region": sums.index.get_level_values(0),
             "day": sums.index.get_level_values(1),
-            "revenue": sums["sum"].to_numpy(float),
             "orders": sums["size"].to_numpy(int),
+            "margin": sums["sum"].to_numpy(float),
         }
     )
+
+
+def geo_clusters(units: pd.DataFrame, n_clusters: int = 8, *, seed: int = 0) -> pd.DataFrame:
+    """Group regions into ``n_clusters`` of similar size and randomise them in matched pairs.
+
+    Regions are dealt to clusters largest first, snake order (1, 2, …, n, n, …, 2, 1), so
+    clusters end up alike in margin; clusters are then paired by size and a coin flip per pair
+    decides which one gets the new policy. Returns ``region``, ``cluster``, ``treated``.
+
+    >>> u = pd.DataFrame({"region": list("abcdef"), "day": 0, "margin": [6, 5, 4, 3, 2, 1]})
+    >>> g = geo_clusters(u, n_clusters=2, seed=1)
+    >>> g.groupby("cluster")["region"].size().tolist(), int(g.groupby("cluster")["treated"].first().sum())
+    ([3, 3], 1)
+    """
+    if n_clusters < 2 or n_clusters % 2:
+        raise ValueError(f"n_clusters must be an even number ≥ 2 (pairs); got {n_clusters}")
+    size = units.groupby("region", observed=True)["margin"].sum().sort_values(ascending=False)
+    if len(size) < n_clusters:
+        raise ValueError(f"{len(size)} regions cannot make {n_clusters} clusters")
+    snake = np.concatenate([np.arange(n_clusters), np.arange(n_clusters)[::-1]])
+    cluster = snake[np.arange(len(size)) % (2 * n_clusters)]
+    out = pd.DataFrame({"region": size.index, "cluster": cluster})
+    totals = size.groupby(cluster).sum().sort_values(ascending=False)
+    treated = {}
+    rng = rng_for(seed, 6)
+    for pair in range(n_clusters // 2):
+        a, b = totals.index[2 * pair], totals.index[2 * pair + 1]
+        flip = bool(rng.random() < 0.5)
+        treated[a], treated[b] = flip, not flip
+    out["treated"] = out["cluster"].map(treated)
+    return out.sort_values(["cluster", "region"]).reset_index(drop=True)
+
+
+def cluster_weeks(units: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
+    """Margin per cluster and week (weeks counted from the first day): the geo test's data.
+
+    Returns ``cluster``, ``week``, ``margin``, ``orders``; only whole weeks are kept.
+    """
+    df = units.merge(clusters[["region", "cluster"]], on="region")
+    day0 = pd.to_datetime(df["day"]).min()
+    df["week"] = (pd.to_datetime(df["day"]) - day0).dt.days // 7
+    whole = df.groupby("week")["day"].nunique()
+    df = df[df["week"].isin(whole.index[whole.to_numpy() == whole.max()])]
+    out = df.groupby(["cluster", "week"])[["margin", "orders"]].sum().reset_index()
+    return out
 
 
 def assign_switchback(regions: Sequence[str], n_blocks: int, *, seed: int = 0) -> pd.DataFrame:
@@ -294,10 +264,6 @@ def assign_switchback(regions: Sequence[str], n_blocks: int, *, seed: int = 0) -
 
     Randomised separately for each region (so regions do not switch in lock-step, which would
     confound the policy with the calendar), deterministic for a seed.
-
-    >>> s = assign_switchback(["delhi", "karnataka"], n_blocks=4, seed=1)
-    >>> s.groupby("region")["treated"].sum().tolist()
-    [2, 2]
     """
     if n_blocks < 2 or n_blocks % 2:
         raise ValueError(f"n_blocks must be an even number ≥ 2 to balance arms; got {n_blocks}")

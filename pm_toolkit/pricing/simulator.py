@@ -6,8 +6,9 @@ The world (per product ``i`` and hour ``t``, all arrays products × hours)::
 
 * ``forecast`` comes from the data world's ``pricing_panel``: the units expected when we and
   the competitor both charge the reference price ``p_ref`` (the list price); ``comp`` is the
-  competitor's price in the panel; ``shock`` is the part no forecast sees (log-normal, drawn
-  from the seed, the same draws for every policy: a fair race).
+  competitor's price in the panel; ``shock`` is the part no forecast sees (log-normal and
+  persistent from hour to hour, drawn from the seed, the same draws for every policy: a fair
+  race).
 * Competitors react: after an hour, their price moves by ``competitor_reaction`` times our
   own move since the start (0 = they ignore us, 1 = they match every rupee in per cent).
 * Inventory runs out: sales are ``min(demand, stock)``; deliveries arrive as in the panel.
@@ -16,9 +17,14 @@ The world (per product ``i`` and hour ``t``, all arrays products × hours)::
   share ``repeat_share`` of demand) buy in proportion to trust. How big the effect is, nobody
   knows (see the lesson), which is why it is a parameter to sweep, not a fact.
 
-Every policy prices with the same model (the profit-maximising price, raised to ration stock
-that will not last until the next delivery, always within ``[floor, MRP]``); they differ only in
-how often they may change the price and by how much.
+Every policy prices with the same model and differs only in how often it may change the price
+and by how much. At each review the model reads its inputs (stock on hand, the demand forecast
+until the next delivery, the competitor's price in it) and sets the price that maximises its
+expected margin until that delivery (:mod:`~pm_toolkit.pricing.rationing`): the Lerner price
+when stock is ample, higher as stock runs short, never above the MRP. Stock and forecast move
+every hour, so the hourly policy re-prices whenever they move it by at least ``min_change``.
+The static policy keeps the model's best single price for the whole period
+(:func:`fixed_prices`), which every policy starts from.
 
 >>> m = Market.example(n_products=3, n_days=7)
 >>> r = simulate(m, seed=1)
@@ -34,9 +40,16 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
+from scipy.signal import lfilter
 
-from pm_toolkit.formatting import format_inr
+from pm_toolkit.findings import tidy_table
+from pm_toolkit.formatting import format_inr_compact
 from pm_toolkit.pricing._random import rng_for
+from pm_toolkit.pricing.rationing import (
+    RationingTable,
+    expected_sales,
+    rationing_table,
+)
 
 __all__ = [
     "STANDARD_POLICIES",
@@ -44,12 +57,14 @@ __all__ = [
     "Policy",
     "SimulationReport",
     "break_even_trust",
+    "fixed_prices",
     "model_prices",
     "simulate",
     "trust_sensitivity",
 ]
 
 _HOURS_PER_DAY = 24
+SHOCK_PERSISTENCE = 0.7
 
 
 @dataclass(frozen=True)
@@ -66,7 +81,7 @@ class Policy:
     review_every: int | None
     max_changes_per_day: int | None = None
     max_step: float | None = None
-    min_change: float = 0.01
+    min_change: float = 0.005
     review_offset: int = 0
 
     def __post_init__(self) -> None:
@@ -82,8 +97,8 @@ class Policy:
 STANDARD_POLICIES: tuple[Policy, ...] = (
     Policy("static", None),
     Policy("daily", 24, review_offset=6),
+    Policy("guarded", 12, max_step=0.05, review_offset=6),
     Policy("hourly", 1),
-    Policy("hourly_guarded", 1, max_changes_per_day=2, max_step=0.05),
 )
 
 
@@ -276,12 +291,64 @@ def model_prices(market: Market) -> np.ndarray:
     return np.clip(lerner, market.cost, market.mrp)
 
 
+def _cycles(market: Market) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per product: the first hour of each delivery cycle and the stock it starts with."""
+    out = []
+    for i in range(market.n_products):
+        hours = np.flatnonzero((market.arrivals[i] > 0) | (market.restock_to[i] > 0))
+        starts = np.concatenate([[0], hours[hours > 0]])
+        stock = market.restock_to[i, starts] + market.arrivals[i, starts]
+        stock[0] = max(
+            stock[0], market.start_stock[i] + (market.arrivals[i, 0] if 0 in hours else 0)
+        )
+        out.append((starts, stock))
+    return out
+
+
+def fixed_prices(market: Market, forecast_error: float = 0.25) -> np.ndarray:
+    """The pricing model's best single price per product for the whole period (₹).
+
+    The price that maximises the model's expected margin if it is never changed: over each
+    delivery cycle it sells ``E[min(demand, stock)]``, so a product whose deliveries fall short
+    of demand at the Lerner price gets a higher fixed price. This is the static policy, and the
+    price every other policy starts from, so that "static versus hourly" measures the value of
+    *changing* prices, not of noticing that stock is short.
+
+    >>> m = Market.example(n_products=3)
+    >>> bool(np.all((fixed_prices(m) >= model_prices(m) - 1e-9) & (fixed_prices(m) <= m.mrp)))
+    True
+    """
+    cache = market.__dict__.setdefault("_fixed", {})
+    if forecast_error in cache:
+        return cache[forecast_error]
+    eps = market.model_elasticity
+    low = model_prices(market) / market.mrp
+    weight = market.forecast * (market.comp_price / market.ref_comp) ** market.cross_elasticity
+    weight = weight * (market.ref_price / market.mrp[:, None]) ** eps[:, None]
+    out = np.empty(market.n_products)
+    for i, (starts, stock) in enumerate(_cycles(market)):
+        demand_at_mrp = np.add.reduceat(weight[i], starts)
+        # Candidate prices as a share of the MRP, from the Lerner price up to the MRP.
+        r = np.exp(np.linspace(np.log(low[i]), 0.0, 400))[:, None]
+        sold = expected_sales(
+            r,
+            stock=stock[None, :],
+            weight=demand_at_mrp[None, :],
+            elasticity=eps[i],
+            spread=forecast_error,
+        ).sum(axis=1)
+        out[i] = r[np.argmax((r[:, 0] * market.mrp[i] - market.cost[i]) * sold), 0] * market.mrp[i]
+    cache[forecast_error] = out
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class SimulationReport:
     """What each policy earned, and at what cost in trust, stock-outs and price churn."""
 
     summary: pd.DataFrame
     prices: np.ndarray = field(repr=False)  # (policies, products, hours)
+    sales: np.ndarray = field(repr=False)  # (policies, products, hours), units
     product_ids: np.ndarray = field(repr=False)
     hours: pd.DatetimeIndex = field(repr=False)
     settings: dict = field(repr=False)
@@ -290,11 +357,35 @@ class SimulationReport:
         best = self.best_policy()
         return (
             f"SimulationReport({len(self.summary)} policies; best margin: {best} "
-            f"{format_inr(self.summary.loc[best, 'gross_margin'])}; {self.settings})"
+            f"{format_inr_compact(self.summary.loc[best, 'gross_margin'])}; {self.settings})"
         )
 
     def _repr_html_(self) -> str:
-        return self.table()._repr_html_()
+        return self.tidy().to_html()
+
+    def tidy(self) -> pd.DataFrame:
+        """The main columns as a PM reads them: ₹ in lakh/crore, margin over static in %."""
+        t = self.summary
+        out = pd.DataFrame(
+            {
+                "revenue": t["revenue"],
+                "gross margin": t["gross_margin"],
+                "margin vs static": t["gross_margin"] / t.loc["static", "gross_margin"] - 1
+                if "static" in t.index
+                else np.nan,
+                "changes / product / day": t["changes_per_product_day"],
+                "largest change (%)": t["max_change_pct"],
+                "stock-out hours": t["stockout_hours"].astype(int),
+                "sales lost to trust": t["trust_lost_revenue"],
+            }
+        )
+        return tidy_table(
+            out,
+            compact_money=["revenue", "gross margin", "sales lost to trust"],
+            pct=["margin vs static"],
+            pct_decimals=2,
+            decimals=1,
+        )
 
     def table(self) -> pd.DataFrame:
         """One row per policy: revenue, margin, stock-outs, price changes, trust loss."""
@@ -335,6 +426,16 @@ def _until_next_delivery(values: np.ndarray, deliveries: np.ndarray, cap: int) -
     return out
 
 
+def _table(market: Market, forecast_error: float) -> RationingTable:
+    """The model's rationing rule for this market, solved once and kept with the market."""
+    cache = market.__dict__.setdefault("_rationing", {})
+    if forecast_error not in cache:
+        cache[forecast_error] = rationing_table(
+            market.cost, market.mrp, market.model_elasticity, forecast_error
+        )
+    return cache[forecast_error]
+
+
 def simulate(
     market: Market,
     policies: Sequence[Policy] = STANDARD_POLICIES,
@@ -344,6 +445,7 @@ def simulate(
     repeat_share: float = 0.4,
     trust_half_life_hours: float = 168.0,
     demand_noise: float = 0.2,
+    forecast_error: float = 0.25,
     horizon_hours: int = 168,
     seed: int = 0,
 ) -> SimulationReport:
@@ -369,12 +471,17 @@ def simulate(
         raise ValueError(f"repeat_share is a share in [0, 1]; got {repeat_share}")
     K, P, T = len(policies), market.n_products, market.n_hours
     rng = rng_for(seed, 3)
-    # Mean-one log-normal shocks, shared by all policies (common random numbers).
-    shock = np.exp(rng.normal(-0.5 * demand_noise**2, demand_noise, (P, T)))
+    # Mean-one log-normal shocks, shared by all policies (common random numbers). They persist
+    # from hour to hour (AR(1), ρ = 0.7 per hour), as the panel's own demand shocks do: a busy
+    # hour tends to be followed by another, which is what an hourly model could react to.
+    innov = rng.normal(0.0, demand_noise * np.sqrt(1 - SHOCK_PERSISTENCE**2), (P, T))
+    innov[:, 0] = rng.normal(0.0, demand_noise, P)  # the first hour from the stationary law
+    log_shock = lfilter([1.0], [1.0, -SHOCK_PERSISTENCE], innov, axis=1)
+    shock = np.exp(log_shock - 0.5 * demand_noise**2)
 
     eps_true, eps_model = market.elasticity, market.model_elasticity
     mrp, cost = market.mrp, market.cost
-    everyday = model_prices(market)
+    fixed = fixed_prices(market, forecast_error)
     # Model's view of demand over the coming horizon at a constant price p:
     #   Σ_h forecast_h · (p / ref_h)^(−ε̂) = (p/MRP)^(−ε̂) · Σ_h forecast_h · (ref_h/MRP)^ε̂,
     # written relative to the MRP so the powers never overflow.
@@ -412,11 +519,14 @@ def simulate(
     w_ahead_t = np.ascontiguousarray((w_ahead * mrp[:, None] ** eps_model[:, None]).T)
     restock_t = np.ascontiguousarray(market.restock_to.T)
     inv_eps_model = 1.0 / eps_model
+    log_mrp = np.log(mrp)
+    table = _table(market, forecast_error)
     comp_power = competitor_reaction * market.cross_elasticity
     neg_eps = -eps_true
     mrp_eps = mrp**eps_true
 
-    price = np.broadcast_to(everyday, (K, P)).copy()
+    # Every policy starts at the best fixed price; only the dynamic ones move from it.
+    price = np.broadcast_to(fixed, (K, P)).copy()
     start_price = price.copy()
     stock = np.broadcast_to(market.start_stock, (K, P)).copy()
     # keep = 1 − r·distrust: the share of demand still buying, given repeat customers' trust.
@@ -453,7 +563,7 @@ def simulate(
             pressure = w_ahead_t[t] / np.maximum(stock, 1e-9)
             if comp_power:
                 pressure *= comp_factor
-            target = np.minimum(np.maximum(everyday, pressure**inv_eps_model), mrp)
+            target = table.price(np.log(pressure) * inv_eps_model - log_mrp)
             ratio = target / price
             if step_cap:
                 ratio = np.minimum(np.maximum(ratio, step_lo), step_hi)
@@ -508,6 +618,7 @@ def simulate(
     sum_abs_change = steps.sum(axis=(0, 2))
     max_abs_change = steps.max(axis=(0, 2))
     prices = prices.transpose(1, 2, 0)
+    sales = sales_all.transpose(1, 2, 0)
 
     days = T / _HOURS_PER_DAY
     summary = pd.DataFrame(
@@ -535,7 +646,7 @@ def simulate(
         "repeat_share": repeat_share,
         "seed": seed,
     }
-    return SimulationReport(summary, prices, market.product_ids, market.hours, settings)
+    return SimulationReport(summary, prices, sales, market.product_ids, market.hours, settings)
 
 
 def trust_sensitivity(
