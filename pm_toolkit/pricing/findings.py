@@ -24,11 +24,13 @@ from pm_toolkit.formatting import format_inr, format_inr_compact, format_pct
 from pm_toolkit.pricing.elasticity import ElasticityEstimate
 from pm_toolkit.pricing.power import (
     carryover_share,
+    geo_test_mde,
     orders_needed,
     switchback_mde,
     switchback_units_needed,
     within_region_sd,
 )
+from pm_toolkit.pricing.rollout import cluster_weeks
 from pm_toolkit.pricing.simulator import SimulationReport
 
 __all__ = [
@@ -36,6 +38,8 @@ __all__ = [
     "count_words",
     "elasticity_gap",
     "gains_over_static",
+    "geo_plan",
+    "guardrail_baselines",
     "mrp_binding",
     "panel_summary",
     "simulation_summary",
@@ -50,12 +54,16 @@ MARKETPLACE_ORDERS_PER_DAY = (100_000, 1_000_000, 10_000_000)
 
 
 def count_words(n: float) -> str:
-    """A count the Indian way: ``1,23,456`` below a lakh... ``12.3 lakh``, ``1.2 crore``.
+    """A count the Indian way: ``12,345`` under a lakh, then ``12.3 lakh``, ``12.3 crore``.
 
     >>> count_words(12345), count_words(1234567), count_words(123456789)
     ('12,345', '12.3 lakh', '12.3 crore')
     """
     return format_inr_compact(n).replace("₹", "")
+
+
+def _days(n: float) -> str:
+    return f"{n:,.0f} days" if n >= 10 else f"{n:.1f} days"
 
 
 def panel_summary(panel: pd.DataFrame) -> Finding:
@@ -138,8 +146,8 @@ def simulation_summary(report: SimulationReport, days: int) -> Finding:
         f"{direction(hourly, up='more', down='less', flat='the same')} gross margin than the "
         f"static price over {days} days: **{format_pct(hourly, 2)} of margin** (the others: "
         f"{rest}). It changes a price {changes['hourly']:.1f} times per product-day on "
-        f"average, and up to {per_product.max():.0f} times a day on the products whose stock "
-        f"runs short. Most margin at this setting: **{best}**."
+        f"average, and {per_product.max():.0f} times a day on the product it re-prices most, "
+        f"whose stock runs short. Most margin at this setting: **{best}**."
     )
     facts = {
         "gains": gains.to_dict(),
@@ -150,28 +158,51 @@ def simulation_summary(report: SimulationReport, days: int) -> Finding:
     return Finding(text, facts)
 
 
-def trust_break_even(break_evens: dict[str, float]) -> Finding:
-    """Where each dynamic policy stops paying, from ``{policy: break-even trust effect}``."""
+def trust_break_even(break_evens: dict[str, float], changes: dict[str, float]) -> Finding:
+    """Where each dynamic policy stops paying, from ``{policy: break-even trust effect}`` and
+    ``{policy: price changes per product-day}``; says "more changes, less trust to spare" only
+    when the learner's numbers line up that way."""
     ranked = sorted(break_evens, key=break_evens.get)
-    first, last = ranked[0], ranked[-1]
-    parts = ", ".join(f"{p} at {format_pct(break_evens[p], 3)}" for p in ranked)
+    parts = ", ".join(
+        f"{p} ({changes[p]:.1f} changes a product-day) at {format_pct(break_evens[p], 3)}"
+        for p in ranked
+    )
+    busiest_first = sorted(break_evens, key=lambda p: -changes[p]) == ranked
+    tail = (
+        "The more often a policy changes prices, the less trust it can afford to lose."
+        if busiest_first
+        else "Fewer changes alone do not decide it: what each change earns matters too."
+    )
     text = (
         f"Each policy stops beating the static price at its own trust effect per change: "
-        f"{parts}. The more often a policy changes prices, the smaller the trust effect it "
-        f"can afford: {first} gives up first, {last} last."
+        f"{parts}. {tail}"
     )
-    return Finding(text, {"break_even": dict(break_evens), "first": first, "last": last})
+    facts = {
+        "break_even": dict(break_evens),
+        "first": ranked[0],
+        "last": ranked[-1],
+        "busiest_gives_up_first": busiest_first,
+    }
+    return Finding(text, facts)
 
 
-def wrong_elasticity_cost(loss: float, margin: float, naive: float, test: float) -> Finding:
-    """What a model fed the price history's elasticity gives up against one fed the test's."""
+def wrong_elasticity_cost(
+    loss: float, margin: float, naive: float, test: float, *, repricing_gain: float
+) -> Finding:
+    """What a model fed the price history's elasticity gives up against one fed the test's,
+    set against what repricing every hour earns (``repricing_gain``, ₹)."""
+    bigger = abs(loss) > abs(repricing_gain)
     text = (
         f"A model that believes ε = {naive:.2f} instead of {test:.2f} "
         f"{direction(loss, up='gives up', down='gains', flat='changes')} "
         f"{format_inr_compact(abs(loss))} of margin ({format_pct(abs(loss) / margin, 1)}), "
-        "more than repricing more often could ever earn: get the elasticity right first."
+        + (
+            "more than repricing every hour earns: get the elasticity right first."
+            if bigger
+            else "less than repricing every hour earns, but a loss all the same."
+        )
     )
-    return Finding(text, {"loss": loss, "share": loss / margin})
+    return Finding(text, {"loss": loss, "share": loss / margin, "bigger_than_gain": bigger})
 
 
 def switchback_verdict(
@@ -231,7 +262,7 @@ def test_size(margins: pd.DataFrame, gain: float, days_observed: int) -> Finding
     per_day = len(per_order) / days_observed
     years = need / per_day / 365
     big = ", ".join(
-        f"{need / v:,.0f} days at {count_words(v)} orders a day" for v in MARKETPLACE_ORDERS_PER_DAY
+        f"{_days(need / v)} at {count_words(v)} orders a day" for v in MARKETPLACE_ORDERS_PER_DAY
     )
     text = (
         f"Each delivered order's margin varies (coefficient of variation {cv:.2f}), so chance "
@@ -240,3 +271,48 @@ def test_size(margins: pd.DataFrame, gain: float, days_observed: int) -> Finding
         f"{per_day:.0f} a day: about {years:,.0f} years. A marketplace would need {big} [A]."
     )
     return Finding(text, {"order_cv": cv, "orders_needed": need, "years": years})
+
+
+def geo_plan(
+    units: pd.DataFrame,
+    clusters: pd.DataFrame,
+    gain: float,
+    *,
+    test_weeks: int = 6,
+    pre_weeks: int = 6,
+) -> Finding:
+    """What a geo-cluster test over ``test_weeks`` detects on this store, and how big a store
+    would detect ``gain`` if chance were the only noise (it shrinks with √orders)."""
+    weeks = cluster_weeks(units, clusters)
+    cv = within_region_sd(weeks, unit="cluster", time="week") / float(weeks["margin"].mean())
+    n_clusters = int(clusters["cluster"].nunique())
+    mde = geo_test_mde(
+        n_clusters // 2, cluster_week_cv=cv, test_weeks=test_weeks, pre_weeks=pre_weeks
+    )
+    scale = (mde / gain) ** 2
+    per_day = float(units["orders"].sum()) / units["day"].nunique()
+    text = (
+        f"Your {units['region'].nunique()} states make {n_clusters} clusters of similar size, "
+        f"paired and randomised. A cluster's weekly margin varies by {format_pct(cv, 0)} once "
+        f"its own level and each week's are taken out. A {test_weeks}-week test, each cluster "
+        f"against its own {pre_weeks} weeks before, detects changes of "
+        f"**{format_pct(mde, 0)}** or more on your store; the gain at stake is "
+        f"{format_pct(gain, 2)}. If chance were the only noise, a store about "
+        f"{count_words(scale)} times bigger (some {count_words(scale * per_day)} orders a day) "
+        "would detect it; local shocks, such as a festival in one state, push that higher."
+    )
+    facts = {"cluster_week_cv": cv, "mde": mde, "scale_needed": scale, "orders_per_day": per_day}
+    return Finding(text, facts)
+
+
+def guardrail_baselines(orders: pd.DataFrame, contacts: pd.DataFrame) -> Finding:
+    """Today's levels of two guardrails: price queries per 1,000 orders and the return rate."""
+    queries = int((contacts["reason"] == "price_query").sum())
+    per_1000 = 1000 * queries / len(orders)
+    returned = float((orders["status"] == "returned").mean())
+    text = (
+        f"Today's baselines: {per_1000:.0f} price queries per 1,000 orders, and "
+        f"{format_pct(returned, 1)} of orders returned. A test's stop rules are set against "
+        "levels like these, per cluster, before it starts."
+    )
+    return Finding(text, {"price_queries_per_1000": per_1000, "return_rate": returned})

@@ -169,26 +169,28 @@ def switchback_mde(
     return float(_z(alpha, power) * unit_sd * math.sqrt(2.0 / (n_units / 2)) / unit_mean)
 
 
-def within_region_sd(units: pd.DataFrame, value: str = "margin") -> float:
+def within_region_sd(
+    units: pd.DataFrame, value: str = "margin", *, unit: str = "region", time: str = "day"
+) -> float:
     """The spread of ``value`` per region-day once each region's level and each day's level
     are taken out (two-way fixed effects), with the degrees of freedom they use up.
 
     This is the noise a switchback fights: comparing a region with itself on other days
     removes the (large) differences between regions and the swings shared by all regions.
-    ``units`` needs ``region``, ``day`` and ``value`` with one row per region-day (a full grid).
+    ``units`` has one row per ``unit`` and ``time`` (a full grid; e.g. cluster and week).
     """
-    need = {"region", "day", value}
+    need = {unit, time, value}
     if need - set(units.columns):
         raise ValueError(f"units lacks {sorted(need - set(units.columns))}")
-    grid = units.pivot(index="region", columns="day", values=value)
+    grid = units.pivot(index=unit, columns=time, values=value)
     if grid.isna().to_numpy().any():
-        raise ValueError("units must have one row for every region and day (fill gaps with 0)")
+        raise ValueError(f"units must have one row for every {unit} and {time} (fill gaps with 0)")
     y = grid.to_numpy(float)
     resid = y - y.mean(axis=1, keepdims=True) - y.mean(axis=0, keepdims=True) + y.mean()
     r, d = y.shape
     dof = r * d - r - d + 1
     if dof < 1:
-        raise ValueError("need at least two regions and two days")
+        raise ValueError(f"need at least two of each: {unit} and {time}")
     return float(np.sqrt((resid**2).sum() / dof))
 
 
