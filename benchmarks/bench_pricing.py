@@ -6,7 +6,7 @@ same path a slider takes) over the learner's ``small`` pricing panel (30 product
 
 - the simulation alone (``pricing.simulate``): the floor any chart comes on top of,
 - the dashboard as shipped: re-simulate and redraw its two inline SVG charts
-  (``pm_toolkit.viz_svg``), including the HTML the browser gets,
+  (``pm_toolkit.viz_svg``) and its table, including the HTML the browser gets (one output),
 - the matplotlib variant measured in the same run (``chart="matplotlib"``, the previous
   shipped version): re-simulate and update one figure in place, then the same plus rendering
   the figure to PNG (what JupyterLab's inline display costs),
@@ -38,6 +38,7 @@ import numpy as np
 from pm_toolkit import data, pricing, viz
 from pm_toolkit.pricing.dashboard import (
     FREQUENCIES,
+    TRUST_EFFECTS,
     policies_for,
     simulator_dashboard,
 )
@@ -55,7 +56,7 @@ def moves(n: int, seed: int) -> list[dict]:
         if which == 0:
             out.append({"review_every": int(rng.choice(FREQUENCIES))})
         elif which == 1:
-            out.append({"trust_effect": float(rng.integers(0, 21) * 0.0025)})
+            out.append({"trust_effect": float(rng.choice(TRUST_EFFECTS))})
         else:
             out.append({"competitor_reaction": float(rng.integers(0, 11) / 10)})
     return out
@@ -91,7 +92,7 @@ def time_dashboard(dash, steps, draw: bool = False) -> tuple[np.ndarray, np.ndar
             with clock():
                 dash.update(**step)
                 if draw and dash.charts is not None:
-                    dash.charts._repr_html_()
+                    dash.result._repr_html_()  # charts and table: the one output shown
                 elif draw:
                     # What JupyterLab's inline backend does to show the figure: a PNG.
                     dash.figure.savefig(io.BytesIO(), format="png")

@@ -50,23 +50,32 @@ class RationingTable:
     prices: np.ndarray  # (P, G) ₹
 
     def __post_init__(self) -> None:
-        # Flat copy and row offsets, so the hourly lookup is a handful of array operations.
+        # Flat copies (value and slope to the next grid point) and row offsets, so the hourly
+        # lookup is a handful of array operations.
         p, g = self.prices.shape
-        object.__setattr__(self, "_flat", np.ascontiguousarray(self.prices).ravel())
+        flat = np.ascontiguousarray(self.prices).ravel()
+        object.__setattr__(self, "_flat", flat)
+        object.__setattr__(self, "_slope", np.append(np.diff(flat), 0.0))
         object.__setattr__(self, "_rows", np.arange(p) * g)
         object.__setattr__(self, "_top", g - 1.000001)
 
     def price(self, z: np.ndarray) -> np.ndarray:
         """The model's price per product for ``z = log(p_clear / MRP)``; (P,) or (K, P)."""
-        pos = (z - self.z0) * (1.0 / self.dz)
+        return self.price_at((z - self.z0) * (1.0 / self.dz))
+
+    def price_at(self, pos: np.ndarray) -> np.ndarray:
+        """The price at grid position ``pos = (z − z0)/dz`` (overwritten: pass a scratch array).
+
+        The simulator computes ``pos`` in one fused step from the hour's stock pressure.
+        """
         np.maximum(pos, 0.0, out=pos)
         np.minimum(pos, self._top, out=pos)
         j = pos.astype(np.intp)
         pos -= j
         j += self._rows
-        left = self._flat[j]
-        left += pos * (self._flat[j + 1] - left)
-        return left
+        pos *= self._slope[j]
+        pos += self._flat[j]
+        return pos
 
 
 def _lognormal_parts(k: np.ndarray, s: float) -> tuple[np.ndarray, np.ndarray]:

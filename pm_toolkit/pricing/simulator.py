@@ -518,9 +518,9 @@ def simulate(
     # clearing = MRP·(W/stock)^(1/ε̂) = (MRP^ε̂·W/stock)^(1/ε̂): fold the MRP in once.
     w_ahead_t = np.ascontiguousarray((w_ahead * mrp[:, None] ** eps_model[:, None]).T)
     restock_t = np.ascontiguousarray(market.restock_to.T)
-    inv_eps_model = 1.0 / eps_model
-    log_mrp = np.log(mrp)
     table = _table(market, forecast_error)
+    pos_scale = 1.0 / (eps_model * table.dz)
+    pos_shift = (-np.log(mrp) - table.z0) / table.dz
     comp_power = competitor_reaction * market.cross_elasticity
     neg_eps = -eps_true
     mrp_eps = mrp**eps_true
@@ -563,7 +563,11 @@ def simulate(
             pressure = w_ahead_t[t] / np.maximum(stock, 1e-9)
             if comp_power:
                 pressure *= comp_factor
-            target = table.price(np.log(pressure) * inv_eps_model - log_mrp)
+            # Grid position of z = log(p_clear/MRP) = log(pressure)/ε̂ − log MRP, in one step.
+            pos = np.log(pressure, out=pressure)
+            pos *= pos_scale
+            pos += pos_shift
+            target = table.price_at(pos)
             ratio = target / price
             if step_cap:
                 ratio = np.minimum(np.maximum(ratio, step_lo), step_hi)
