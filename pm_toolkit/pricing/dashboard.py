@@ -65,11 +65,11 @@ def policies_for(review_every: int) -> tuple[Policy, ...]:
 _COLUMNS = {
     "gross_margin": "margin",
     "margin_vs_static": "vs static",
-    "gain_pct": "vs static (% of margin)",
-    "changes_per_product_day": "changes / product / day",
-    "max_change_pct": "largest change (%)",
+    "gain_pct": "vs static (%)",
+    "changes_per_product_day": "changes / product-day",
+    "max_change_pct": "largest step (%)",
     "stockout_hours": "stock-out hours",
-    "trust_lost_revenue": "sales lost to trust",
+    "trust_lost_revenue": "lost to trust",
 }
 
 
@@ -106,8 +106,8 @@ class SimulatorView:
         """The table as the learner reads it: ₹ in lakh/crore, shares as %, counts rounded."""
         t = tidy_table(
             self.table,
-            compact_money=["margin", "vs static", "sales lost to trust"],
-            pct=["vs static (% of margin)"],
+            compact_money=["margin", "vs static", "lost to trust"],
+            pct=["vs static (%)"],
             pct_decimals=2,
         )
         return t.astype({"stock-out hours": int}, errors="ignore")
@@ -287,8 +287,8 @@ def simulator_dashboard(
         return SimulatorView(view, dash.charts)
 
     # Wide enough that the label never squeezes the track; labels say the unit.
-    wide = w.Layout(width="480px")
-    label = {"description_width": "190px"}
+    wide = w.Layout(width="560px", max_width="100%")
+    label = {"description_width": "230px"}
     controls = {
         "review_every": w.SelectionSlider(
             options=[(f"{h} h", h) for h in FREQUENCIES],

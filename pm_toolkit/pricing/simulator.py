@@ -373,15 +373,15 @@ class SimulationReport:
                 "margin vs static": t["gross_margin"] / t.loc["static", "gross_margin"] - 1
                 if "static" in t.index
                 else np.nan,
-                "changes / product / day": t["changes_per_product_day"],
-                "largest change (%)": t["max_change_pct"],
+                "changes / product-day": t["changes_per_product_day"],
+                "largest step (%)": t["max_change_pct"],
                 "stock-out hours": t["stockout_hours"].astype(int),
-                "sales lost to trust": t["trust_lost_revenue"],
+                "lost to trust": t["trust_lost_revenue"],
             }
         )
         return tidy_table(
             out,
-            compact_money=["revenue", "gross margin", "sales lost to trust"],
+            compact_money=["revenue", "gross margin", "lost to trust"],
             pct=["margin vs static"],
             pct_decimals=2,
             decimals=1,
