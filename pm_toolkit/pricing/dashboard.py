@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from pm_toolkit import viz, viz_svg
-from pm_toolkit.findings import tidy_table
+from pm_toolkit.formatting import format_inr_compact, format_pct
 from pm_toolkit.pricing.simulator import Market, Policy, simulate
 
 __all__ = ["SimulatorCharts", "SimulatorView", "policies_for", "simulator_dashboard"]
@@ -104,20 +104,38 @@ class SimulatorView:
 
     def tidy(self) -> pd.DataFrame:
         """The table as the learner reads it: ₹ in lakh/crore, shares as %, counts rounded."""
-        t = tidy_table(
-            self.table,
-            compact_money=["margin", "vs static", "lost to trust"],
-            pct=["vs static (%)"],
-            pct_decimals=2,
-        )
-        return t.astype({"stock-out hours": int}, errors="ignore")
+        return pd.DataFrame(self._cells(), index=self.table.index, columns=self.table.columns)
+
+    def _cells(self) -> list[list[str]]:
+        # Formatted by hand, not through pandas: this runs on every slider move.
+        fmt = {
+            "margin": format_inr_compact,
+            "vs static": format_inr_compact,
+            "lost to trust": format_inr_compact,
+            "vs static (%)": lambda v: format_pct(v, 2),
+            "stock-out hours": lambda v: f"{v:.0f}",
+        }
+        cols = list(self.table.columns)
+        return [
+            [fmt.get(c, lambda v: f"{v:.1f}")(v) for c, v in zip(cols, row, strict=True)]
+            for row in self.table.to_numpy(float)
+        ]
 
     def __repr__(self) -> str:
-        return self.tidy().to_string()
+        best = str(self.table["margin"].idxmax())
+        return f"SimulatorView({len(self.table)} policies; most margin: {best})"
 
     def _repr_html_(self) -> str:
         charts = self.charts._repr_html_() if self.charts is not None else ""
-        return charts + self.tidy().to_html()
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in ["policy", *self.table.columns])
+        body = "".join(
+            f"<tr><th>{html.escape(str(name))}</th>"
+            + "".join(f"<td>{html.escape(v)}</td>" for v in row)
+            + "</tr>"
+            for name, row in zip(self.table.index, self._cells(), strict=True)
+        )
+        table = f"<table class='pm-simulator-table'><thead><tr>{head}</tr></thead>{body}</table>"
+        return charts + table
 
 
 def _changes(n: int) -> str:
