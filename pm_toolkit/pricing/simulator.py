@@ -451,8 +451,12 @@ def simulate(
 ) -> SimulationReport:
     """Run every policy over the market, hour by hour, and report what each earned.
 
-    Vectorised over policies × products; the loop is over hours only, because stock, trust and
-    competitor prices carry over from one hour to the next. Same inputs and seed, same report.
+    ``demand_noise`` is the spread of the world's hourly demand surprises (log scale [A]);
+    ``forecast_error`` is how unsure the pricing model is of demand until the next delivery
+    (log-normal spread [A], the shape of its rationing rule); ``horizon_hours`` caps how far
+    ahead it looks. Vectorised over policies × products; the loop is over hours only, because
+    stock, trust and competitor prices carry over from one hour to the next. Same inputs and
+    seed, same report.
 
     >>> m = Market.example(n_products=4, n_days=7)
     >>> a = simulate(m, trust_effect=0.05, seed=3).table()
@@ -648,6 +652,7 @@ def simulate(
         "trust_effect": trust_effect,
         "competitor_reaction": competitor_reaction,
         "repeat_share": repeat_share,
+        "forecast_error": forecast_error,
         "seed": seed,
     }
     return SimulationReport(summary, prices, sales, market.product_ids, market.hours, settings)
