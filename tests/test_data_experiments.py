@@ -144,7 +144,7 @@ def test_planted_effects_are_strong_enough_for_the_lessons_story_on_every_seed()
     for seed in SEEDS:
         table, truth = _world(seed, "small")
         assert truth["exp_01"]["relative_conversion_lift"] == 0.25
-        assert truth["exp_06"]["order_value_lift"] == -0.15
+        assert truth["exp_06"]["relative_lift_in_value_per_order"] == -0.15
         wins.append(_z(table, "exp_01"))
         early.append(_z(table, "exp_04", (0, 4)))
         rows = table.filter(pa.compute.equal(table["experiment_id"], "exp_06")).to_pandas()

@@ -59,6 +59,9 @@ def test_web_metrics_land_on_realism_targets(funnel, world):
     assert 0.01 <= conv <= 0.05
     by_dev = funnel.groupby("device").bought.mean()
     assert by_dev["mobile_web"] < by_dev["app"] < by_dev["desktop"]
+    # Monetate: mobile converts at 0.37x (global Q4 2016) to 0.40x (US Q1 2019) of desktop;
+    # other benchmarks reach about 0.7x. Before generator 1.5 this was about 0.25x.
+    assert 0.37 <= by_dev["mobile_web"] / by_dev["desktop"] <= 0.7
     abandon = 1 - funnel.bought.sum() / funnel.carted.sum()
     assert 0.60 <= abandon <= 0.80
     bounce = (funnel.n_events == 1).mean()  # single-page sessions (UA definition)
@@ -115,6 +118,48 @@ def test_simpsons_paradox_across_september_and_october(funnel, world):
     assert (octo.device == "mobile_web").mean() > (sep.device == "mobile_web").mean() + 0.3
     sim = world[1]["clickstream"]["simpson"]
     assert sim["period_a"] == "2025-09" and sim["period_b"] == "2025-10"
+
+
+#: The Simpson's-paradox story must hold for every learner; these are the seeds it is checked on
+#: (it held for 199 of seeds 0-199 when calibrated; the lesson's sentences hedge for the rest).
+SIMPSON_SEEDS = tuple(range(25)) + (2026, 42)
+
+
+def _month_device_cells(seed: int) -> dict:
+    """(sessions, purchases) by (month, device) of human sessions: the clickstream alone."""
+    from collections import Counter
+
+    from pm_toolkit.data import catalog
+    from pm_toolkit.data.clickstream import World, make_day, partitions
+
+    world, stats = World.build(seed, "small"), Counter()
+    for key in partitions("small"):
+        stats.update(make_day(world, *key).stats)
+    return {
+        (m, d): (stats[f"sessions_{m}_{d}"], stats[f"purchases_{m}_{d}"])
+        for m in (9, 10, 11)
+        for d in catalog.DEVICES
+    }
+
+
+@pytest.mark.parametrize("seed", SIMPSON_SEEDS)
+def test_simpsons_paradox_holds_for_every_learner_seed(seed):
+    cells = _month_device_cells(seed)
+    devices = ("mobile_web", "app", "desktop")
+    rate = {k: p / n for k, (n, p) in cells.items()}
+    for dev in devices:  # every device converts better in October ...
+        assert rate[10, dev] > rate[9, dev], (seed, dev)
+
+    def total(month):
+        return sum(cells[month, d][1] for d in devices) / sum(cells[month, d][0] for d in devices)
+
+    assert total(10) < total(9), seed  # ... and the total falls
+    # mobile web stays within the benchmarks' range of desktop over the whole period
+    pooled = {
+        d: sum(cells[m, d][1] for m in (9, 10, 11)) / sum(cells[m, d][0] for m in (9, 10, 11))
+        for d in devices
+    }
+    assert 0.33 <= pooled["mobile_web"] / pooled["desktop"] <= 0.7, seed
 
 
 def test_calendar_peaks_and_emerging_category(world):

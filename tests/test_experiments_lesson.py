@@ -87,7 +87,7 @@ def test_planted_srm_is_caught_and_the_aa_test_is_clean(small):
 def test_planted_aov_drop_shows_in_the_ratio_metric(small):
     frame, truth = small
     aov = ex.analyse(frame, "exp_06", "aov")
-    assert truth["exp_06"]["order_value_lift"] < 0 and aov.ci_high < 0
+    assert truth["exp_06"]["relative_lift_in_value_per_order"] < 0 and aov.ci_high < 0
 
 
 def test_cuped_on_revenue_reduces_variance_by_rho_squared(small):

@@ -100,26 +100,42 @@ def test_missing_column_error_names_the_column(shop):
 # --------------------------------------------------------------------------- AOV
 
 
-def test_aov_is_net_revenue_over_non_cancelled_orders(shop):
+def test_aov_is_net_revenue_over_sales_only(shop):
     _, orders = shop
     r = m.average_order_value(orders)
-    assert (r.numerator, r.denominator) == (2900.0, 3)
-    assert r.value == pytest.approx(2900 / 3)
-    assert r.unit == "₹"
+    # o1 and o4 were delivered and kept; o2 was returned (refunded), o3 cancelled
+    assert (r.numerator, r.denominator) == (2500.0, 2)
+    assert r.value == pytest.approx(1250.0)
+    assert r.unit == "₹" and r.notes == ()
 
 
-def test_aov_gross_and_with_cancelled_differ(shop):
+def test_aov_gross_and_with_every_placed_order_differ(shop):
     _, orders = shop
-    assert m.average_order_value(orders, value="gross_value").value == pytest.approx(3600 / 3)
+    assert m.average_order_value(orders, value="gross_value").value == pytest.approx(3200 / 2)
     assert m.average_order_value(orders, exclude_statuses=()).value == pytest.approx(3800 / 4)
 
 
 def test_aov_ratio_of_sums_differs_from_mean_of_daily_aov(shop):
     _, orders = shop
+    kept = ("cancelled",)  # returned o2 kept in, so the two days differ in size
     sales = orders[orders["status"] != "cancelled"]
     daily = sales.groupby(sales["order_ts"].dt.date)["net_value"].mean()
     assert daily.mean() == pytest.approx((700 + 1500) / 2)  # each day weighs the same
-    assert m.average_order_value(orders).value != pytest.approx(daily.mean())
+    ratio = m.average_order_value(orders, exclude_statuses=kept).value
+    assert ratio == pytest.approx(2900 / 3) and ratio != pytest.approx(daily.mean())
+
+
+def test_the_definition_of_a_sale_lives_in_one_place():
+    from pm_toolkit.metrics import definitions
+
+    assert set(m.NOT_A_SALE) | {m.SALE_STATUS} == set(m.ORDER_STATUSES)
+    assert m.SALE_STATUS not in m.NOT_A_SALE
+    # every revenue metric defaults to it
+    import inspect
+
+    for fn in (m.average_order_value, m.repeat_purchase_rate, m.cohort_ltv, m.cohort_retention):
+        default = inspect.signature(fn).parameters["exclude_statuses"].default
+        assert default == definitions.NOT_A_SALE, fn.__name__
 
 
 # --------------------------------------------------------------------------- LTV
@@ -244,11 +260,13 @@ def test_duplicated_events_hide_bounces(events):
     assert m.bounce_rate(doubled).numerator == 2
 
 
-def test_repeat_purchase_rate_excludes_cancelled(shop):
+def test_repeat_purchase_rate_counts_sales_only(shop):
     _, orders = shop
     r = m.repeat_purchase_rate(orders)
-    # buyers a (2 orders), d (1); b only cancelled -> not a buyer
-    assert (r.numerator, r.denominator) == (1, 2)
+    # buyers a (one sale: o2 was returned) and d; b only cancelled -> not a buyer
+    assert (r.numerator, r.denominator) == (0, 2)
+    placed = m.repeat_purchase_rate(orders, exclude_statuses=("cancelled",))
+    assert (placed.numerator, placed.denominator) == (1, 2)  # the returned order counted
 
 
 # --------------------------------------------------------------------------- funnel
@@ -337,7 +355,7 @@ def test_breakdown_by_session_segment(shop):
     assert t.loc["app", "conversion_rate"] == pytest.approx(1 / 2)
     assert t.loc["mobile_web", "conversion_rate"] == pytest.approx(1 / 3)  # s3 (cancelled) counts
     assert t.loc["mobile_web", "revenue"] == 0.0  # ...but not its revenue
-    assert t.loc["app", "aov"] == pytest.approx(700.0)
+    assert t.loc["app", "aov"] == pytest.approx(1000.0)  # o2 was returned: not a sale
     assert t["sessions"].sum() == len(sessions)
     assert t["share_of_sessions"].sum() == pytest.approx(1.0)
 
@@ -347,7 +365,7 @@ def test_breakdown_by_order_segment(shop):
     t = m.breakdown(sessions, orders, "payment_method")
     assert t.loc["cod", "cancelled_share"] == 1.0
     assert math.isnan(t.loc["cod", "aov"])
-    assert t.loc["upi", "aov"] == pytest.approx(700.0)
+    assert t.loc["upi", "aov"] == pytest.approx(1000.0)
     assert t.loc["upi", "returned_share"] == pytest.approx(0.5)
 
 
@@ -478,7 +496,10 @@ def test_tiny_world_matches_the_manifest_exactly(tiny):
     assert m.conversion_rate(s, o).value == pytest.approx(rates["session_conversion"])
     assert m.bounce_rate(e).value == pytest.approx(rates["bounce_rate"])
     assert m.cart_abandonment_rate(e).value == pytest.approx(rates["cart_abandonment"])
-    assert m.average_order_value(o, exclude_statuses=()).value == pytest.approx(rates["aov_net"])
+    placed = m.average_order_value(o, exclude_statuses=()).value
+    assert placed == pytest.approx(rates["net_value_per_placed_order"])
+    assert m.average_order_value(o).value == pytest.approx(rates["aov_of_sales"])
+    assert (o["status"] == m.SALE_STATUS).sum() == counts["sales"]
     f = m.funnel(e)
     assert f.table.loc["add_to_cart", "sessions"] == counts["cart_sessions"]
     assert f.rate("begin_checkout") == pytest.approx(rates["checkout_given_cart"])
@@ -560,7 +581,7 @@ def test_device_mix_shift_recovers_the_planted_simpson_story(small):
 
 def test_cohort_tables_match_an_independent_computation(small):
     o = small["orders"]
-    sales = o[o["status"] != "cancelled"]
+    sales = o[o["status"] == "delivered"]
     month = sales["order_ts"].dt.strftime("%Y-%m")
     first = month.groupby(sales["customer_id"]).transform("min")
     sept = sales[first == "2025-09"]
@@ -608,8 +629,16 @@ def test_dashboard_city_tier_picker_uses_plain_labels(tiny):
 
 def test_dashboard_view_shows_rupees_in_lakh_grouping():
     view = m.DashboardView("All sessions", "01 Oct", "31 Oct", 1000, 30, 40, 1234567.0, 0.03, 900.0)
-    assert "revenue ₹12,34,567" in repr(view)
-    assert "₹12,34,567" in view._repr_html_() and "₹30,864" in view._repr_html_()
+    assert "revenue ₹12.3 lakh" in repr(view)
+    assert "₹12.3 lakh" in view._repr_html_() and "₹30,864" in view._repr_html_()
+
+
+def test_dashboard_view_states_its_finding_once():
+    view = m.DashboardView(
+        "device mobile_web", "01 Oct", "31 Oct", 1000, 30, 40, 1234567.0, 0.02, 900.0, (0.03,) * 5
+    )
+    page = view._repr_html_()
+    assert page.count(view.finding) == 1 and "<svg" in page
 
 
 def test_records_render_for_learners(events, shop):

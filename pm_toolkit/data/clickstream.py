@@ -62,7 +62,11 @@ BOUNCE_BASE = {"mobile_web": 0.42, "app": 0.28, "desktop": 0.36}
 BOUNCE_LOAD_SLOPE = math.log(1.3) / 2.0
 SEARCH_P = 0.35
 VIEWS_GEOMETRIC_P = 1 / 3  # product views per non-bounced session ~ Geometric(1/3), mean 3
-CART_Q = {"mobile_web": 0.032, "app": 0.055, "desktop": 0.14}
+#: Add-to-cart probability per product view, by device [A]. With bounce and page load this
+#: puts mobile-web session conversion at ≈ 0.44× desktop over the 90 days (≈ 0.37–0.40×
+#: within September or November): Monetate's benchmarks put mobile at 0.37× (global, Q4 2016)
+#: to 0.40× (US, Q1 2019) of desktop (domain-facts §1.1). Before generator 1.5 it was ≈ 0.25×.
+CART_Q = {"mobile_web": 0.046, "app": 0.065, "desktop": 0.105}
 INTENT_STICKINESS = 0.75  # share of views in the session's intended category
 REMOVE_P = 0.2
 CHECKOUT_P = 0.5
@@ -72,11 +76,19 @@ LOAD_SCENARIOS = {"amazon_anchor": 0.1, "akamai_anchor": 0.73}
 LOAD_SCENARIO = "amazon_anchor"
 LOAD_T0_S = 1.0
 #: Device mix: a session uses the customer's preferred device with this probability, otherwise
-#: a device drawn from the month's mix. October shifts strongly to mobile web while every
-#: device converts better (×1.2): overall conversion falls anyway (Simpson's paradox) [A].
-DEVICE_STICKINESS = 0.3
-MONTH_DEVICE_MIX = {9: (0.2, 0.2, 0.6), 10: (0.9, 0.1, 0.0), 11: (0.5, 0.25, 0.25)}
-MONTH_CART_FACTOR = {9: 1.0, 10: 1.5, 11: 1.0}
+#: a device drawn from the month's mix [A]. The festive campaigns of October send nearly all
+#: traffic to mobile web, while every device converts better in October (add-to-cart × the
+#: month factor): overall conversion falls anyway (Simpson's paradox). Desktop and app keep
+#: few October sessions, so their October factor is larger: the committed shoppers who sat
+#: down to buy; that keeps "every device improved" true for nearly every seed (a smaller
+#: factor on few sessions is noise; see tests/test_data_realism.py for the seeds checked).
+DEVICE_STICKINESS = 0.1
+MONTH_DEVICE_MIX = {9: (0.35, 0.15, 0.5), 10: (0.98, 0.01, 0.01), 11: (0.6, 0.2, 0.2)}
+MONTH_CART_FACTOR = {
+    9: {"mobile_web": 1.0, "app": 1.0, "desktop": 1.0},
+    10: {"mobile_web": 1.45, "app": 2.3, "desktop": 2.3},
+    11: {"mobile_web": 1.0, "app": 1.0, "desktop": 1.0},
+}
 #: Mild organic growth of traffic over the period [A].
 TRAFFIC_GROWTH = 0.15
 # ---- planted dirt [A]
@@ -232,7 +244,9 @@ def _pick_products(w: World, cat: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 # Per-device and per-(promotion, segment) lookup tables, built once (index = C.DEVICES order).
 _DEV_BOUNCE = np.array([BOUNCE_BASE[d] for d in C.DEVICES])
-_DEV_CART_Q = np.array([CART_Q[d] for d in C.DEVICES])
+_MONTH_DEV_CART_Q = {
+    m: np.array([CART_Q[d] * f[d] for d in C.DEVICES]) for m, f in MONTH_CART_FACTOR.items()
+}
 _DEV_LOAD_MEDIAN_MS = np.array([C.LOAD_MEDIAN_S[d] * 1000 for d in C.DEVICES])
 _LIFT = np.array([C.PROMOTION_LIFT.get(p, (0.0,) * len(C.SEGMENTS)) for p in C.PROMOTIONS])
 # Fixed categorical distributions as guide tables: a few branch-free passes per draw instead
@@ -321,7 +335,7 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
     wander = np.flatnonzero(u_stick >= INTENT_STICKINESS)  # views outside the intended category
     v_cat[wander] = Guide(np.cumsum(intent)).pick(u_other[wander])
     v_prod = _pick_products(w, v_cat, u_prod)
-    sess_q = _DEV_CART_Q[device] * cu["propensity"][cust] * MONTH_CART_FACTOR[month]
+    sess_q = _MONTH_DEV_CART_Q[month][device] * cu["propensity"][cust]
     v_cart = u_cart < sess_q[v_sess] * pr["cart_factor"][v_prod]
 
     c_idx = np.flatnonzero(v_cart)  # carts, ordered by session then view
@@ -587,6 +601,8 @@ def make_day(w: World, day: int, block: int = 0) -> DayPart:
         "orders": n_orders,
         "orders_returned": int((status == 1).sum()),
         "gmv_net": float(net.sum()),
+        "sales": int((status == 0).sum()),
+        "revenue_of_sales": float(net[status == 0].sum()),
     }
     for d_i, d in enumerate(C.DEVICES):
         m = device == d_i
@@ -692,6 +708,9 @@ def planted(scale: str) -> dict:
             "search_p": SEARCH_P,
             "views_per_session": "Geometric(1/3) on {1,2,...}, capped at 60",
             "add_to_cart_per_view_by_device": CART_Q,
+            "device_calibration": "mobile-web session conversion about 0.4-0.45x desktop over "
+            "the period (Monetate: mobile 0.37x desktop globally in Q4 2016, 0.40x in the US in "
+            "Q1 2019)",
             "add_to_cart_category_factor": {c: C.CATEGORY_SPECS[c][2] for c in C.CATEGORIES},
             "remove_from_cart_p": REMOVE_P,
             "checkout_given_cart": CHECKOUT_P,
@@ -713,9 +732,13 @@ def planted(scale: str) -> dict:
             "month_device_mix": {
                 str(k): dict(zip(C.DEVICES, v, strict=True)) for k, v in MONTH_DEVICE_MIX.items()
             },
-            "month_add_to_cart_factor": {str(k): v for k, v in MONTH_CART_FACTOR.items()},
+            "month_add_to_cart_factor_by_device": {
+                str(k): v for k, v in MONTH_CART_FACTOR.items()
+            },
             "story": "October traffic shifts to mobile web; every device converts better in "
             "October but overall conversion falls.",
+            "seeds_checked": "tests/test_data_realism.py checks the story for seeds 0-24 and "
+            "the truth seeds at small; it held for 199 of seeds 0-199",
         },
         "emerging_category": {
             "category": C.EMERGING_CATEGORY,
@@ -741,7 +764,8 @@ def planted(scale: str) -> dict:
             "free_delivery": {"discount_inr": C.FREE_DELIVERY_VALUE},
         },
         "orders": {
-            "payment_shares [A]": dict(zip(C.PAYMENT_METHODS, C.PAYMENT_SHARES, strict=True)),
+            "payment_shares": dict(zip(C.PAYMENT_METHODS, C.PAYMENT_SHARES, strict=True)),
+            "payment_shares_grade": "[A]: no reliable public UPI/COD split exists",
             "cancel_p": C.CANCEL_P,
             "rto_p": C.RTO_P,
             "return_p_base": C.RETURN_P,

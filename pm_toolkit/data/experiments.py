@@ -267,8 +267,8 @@ def assignment_parts(seed: int, scale: str, truth: dict):
             "expected_conversion_treatment": float(p1.mean()),
             "expected_absolute_lift": float((p1 - p0).mean()),
             # relative lift of the Poisson rate of orders *beyond the first* per converter
-            "extra_orders_per_converter_lift": d.orders_lift,
-            "order_value_lift": d.order_value_lift,
+            "relative_lift_in_extra_orders_per_converter": d.orders_lift,
+            "relative_lift_in_value_per_order": d.order_value_lift,
             "page_load_delta_ms": d.page_load_delta_ms,
             "return_p": {"control": RETURN_P, "treatment": return_p_treatment},
             "planned_split": d.planned_split,

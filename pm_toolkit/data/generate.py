@@ -282,6 +282,7 @@ def _realised(s: Counter) -> dict:
                 "purchase_sessions",
                 "orders",
                 "orders_returned",
+                "sales",
             )
         },
         "clean_rates": {
@@ -291,7 +292,8 @@ def _realised(s: Counter) -> dict:
             "checkout_given_cart": s["checkout_sessions"] / max(s["cart_sessions"], 1),
             "purchase_given_checkout": s["purchase_sessions"] / max(s["checkout_sessions"], 1),
             "return_rate": s["orders_returned"] / max(s["orders"], 1),
-            "aov_net": s["gmv_net"] / max(s["orders"], 1),
+            "net_value_per_placed_order": s["gmv_net"] / max(s["orders"], 1),
+            "aov_of_sales": s["revenue_of_sales"] / max(s["sales"], 1),
         },
         "conversion_by_month_device": {
             f"2025-{m:02d}": {

@@ -17,7 +17,7 @@ import numbers
 from dataclasses import dataclass
 
 #: Bump when any generator change alters the bytes; it is part of the manifest and cache key.
-GENERATOR_VERSION = "1.6.0"
+GENERATOR_VERSION = "1.7.0"
 
 TZ = "Asia/Kolkata"
 #: IST is UTC+05:30 all year (no daylight saving), so a fixed offset is exact.

@@ -20,6 +20,10 @@ usually wrong, answer. Docstrings say which unit each metric counts.
 
 The package is split by idea; import from ``pm_toolkit.metrics`` itself, which re-exports all:
 
+- :mod:`~pm_toolkit.metrics.definitions`: which orders count (placed orders vs sales) and
+  what each metric does with a missing value: the one place these rules live.
+- :mod:`~pm_toolkit.metrics.traffic`: ``human_traffic``, the raw tables without bots and
+  retried clicks.
 - :mod:`~pm_toolkit.metrics.tables`: ``session_table`` and ``daily_summary``, the rows to sum.
 - :mod:`~pm_toolkit.metrics.rates`: ``Ratio``; conversion, bounce, cart abandonment, repeat purchase.
 - :mod:`~pm_toolkit.metrics.value`: average order value and the three forms of LTV.
@@ -27,17 +31,29 @@ The package is split by idea; import from ``pm_toolkit.metrics`` itself, which r
 - :mod:`~pm_toolkit.metrics.journey`: the shopping funnel and cohort retention.
 - :mod:`~pm_toolkit.metrics.segments`: breakdowns by segment and the Simpson mix-shift decomposition.
 - :mod:`~pm_toolkit.metrics.dashboard`: the interactive metrics dashboard.
+- :mod:`~pm_toolkit.metrics.story`: the sentences Lesson 2 states about the data (``Finding``s).
+- :mod:`~pm_toolkit.metrics.charts`: Lesson 2's charts (imported on demand: it needs matplotlib).
 """
 
 from __future__ import annotations
 
-from ._common import NOT_A_SALE as NOT_A_SALE
+from . import definitions, story
 from .dashboard import DashboardView, metrics_dashboard
+from .definitions import NOT_A_SALE, ORDER_STATUSES, SALE_STATUS
 from .journey import FUNNEL_STEPS, Funnel, cohort_retention, funnel
-from .rates import Ratio, bounce_rate, cart_abandonment_rate, conversion_rate, repeat_purchase_rate
+from .rates import (
+    GA4_ENGAGED_SECONDS,
+    Ratio,
+    bounce_rate,
+    cart_abandonment_rate,
+    conversion_rate,
+    ga4_bounce_rate,
+    repeat_purchase_rate,
+)
 from .segments import SEGMENTS, MixShift, breakdown, mix_shift
 from .speed import (
     LOAD_TIME_EDGES_MS,
+    NOT_MEASURED,
     LoadTimeEffect,
     LoadTimeSummary,
     conversion_by_load_time,
@@ -45,14 +61,21 @@ from .speed import (
     load_time_summary,
 )
 from .tables import daily_summary, session_table
+from .traffic import HumanTraffic, human_traffic
 from .value import average_order_value, cohort_ltv, discounted_ltv, simple_ltv
 
 __all__ = [
     "FUNNEL_STEPS",
+    "GA4_ENGAGED_SECONDS",
     "LOAD_TIME_EDGES_MS",
+    "NOT_A_SALE",
+    "NOT_MEASURED",
+    "ORDER_STATUSES",
+    "SALE_STATUS",
     "SEGMENTS",
     "DashboardView",
     "Funnel",
+    "HumanTraffic",
     "LoadTimeEffect",
     "LoadTimeSummary",
     "MixShift",
@@ -66,8 +89,11 @@ __all__ = [
     "conversion_by_load_time",
     "conversion_rate",
     "daily_summary",
+    "definitions",
     "discounted_ltv",
     "funnel",
+    "ga4_bounce_rate",
+    "human_traffic",
     "load_time_sensitivity",
     "load_time_summary",
     "metrics_dashboard",
@@ -75,4 +101,5 @@ __all__ = [
     "repeat_purchase_rate",
     "session_table",
     "simple_ltv",
+    "story",
 ]

@@ -1,4 +1,4 @@
-"""Shared plumbing: column checks, the orders that count as sales, and HTML tables for results."""
+"""Shared plumbing: column checks, the orders that count as sales, missing values, HTML tables."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-#: Orders that never became a sale; excluded from revenue metrics by default.
-NOT_A_SALE: tuple[str, ...] = ("cancelled",)
+from .definitions import NOT_A_SALE as NOT_A_SALE
 
 
 def _require(frame: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
@@ -32,6 +31,20 @@ def _sales(orders: pd.DataFrame, exclude_statuses: Sequence[str]) -> pd.DataFram
         return orders
     _require(orders, "orders", ["status"])
     return orders[~orders["status"].isin(list(exclude_statuses))]
+
+
+def _known(frame: pd.DataFrame, column: str) -> tuple[pd.DataFrame, int]:
+    """The rows where ``column`` is known, and how many were left out (see definitions)."""
+    missing = frame[column].isna()
+    n = int(missing.sum())
+    return (frame[~missing] if n else frame), n
+
+
+def _left_out(n: int, what: str, why: str) -> tuple[str, ...]:
+    """A note for a result: ``('3 orders without a net_value left out',)``, or nothing."""
+    if not n:
+        return ()
+    return (f"{n:,} {what if n == 1 else what + 's'} {why} left out",)
 
 
 def _html_table(title: str, frame: pd.DataFrame, note: str = "") -> str:

@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from pm_toolkit.formatting import format_inr
+from pm_toolkit.formatting import format_inr, format_inr_compact
 from pm_toolkit.viz_svg import Series, line_chart
 
 from ._common import NOT_A_SALE, _local_time, _require
@@ -25,7 +25,9 @@ class DashboardView:
     """What the metrics dashboard shows for one choice of segment and dates.
 
     ``daily`` is the segment's conversion rate per day of the range (NaN on days without a
-    session); the HTML view draws it as a small trend line next to the KPI tiles.
+    session); the HTML view draws it as a small trend line next to the KPI tiles. Revenue and
+    AOV count sales only (delivered and kept; see :mod:`~pm_toolkit.metrics.definitions`).
+    The view says its finding once, as its heading; the chart's title names what it draws.
     """
 
     label: str
@@ -63,7 +65,7 @@ class DashboardView:
             f"DashboardView({self.label}, {self.first_day} to {self.last_day}: "
             f"{self.sessions:,} sessions, conversion {self.conversion_rate:.2%} "
             f"(everyone: {self.all_conversion:.2%}), AOV {format_inr(self.aov)} "
-            f"(everyone: {format_inr(self.all_aov)}), revenue {format_inr(self.revenue)})"
+            f"(everyone: {format_inr(self.all_aov)}), revenue {format_inr_compact(self.revenue)})"
         )
 
     def _repr_html_(self) -> str:
@@ -83,11 +85,15 @@ class DashboardView:
             "<table><tr>"
             + cell("sessions", f"{self.sessions:,}")
             + cell("conversion", cr, f"{self.all_conversion:.2%}")
-            + cell("AOV", aov, format_inr(self.all_aov))
-            + cell("revenue", format_inr(self.revenue))
+            + cell("AOV (sales)", aov, format_inr(self.all_aov))
+            + cell("revenue (sales)", format_inr_compact(self.revenue))
             + "</tr></table>"
             + _sparkline_svg(
-                self.daily, self.all_conversion, self.first_day, self.last_day, self.finding
+                self.daily,
+                self.all_conversion,
+                self.first_day,
+                self.last_day,
+                f"Daily conversion: {self.label} against everyone",
             )
             + "</div>"
         )
@@ -190,6 +196,7 @@ def metrics_dashboard(
 ) -> object:
     """A small dashboard: pick a segment and a date range, read conversion, AOV and revenue.
 
+    Conversion counts placed orders; AOV and revenue count sales (delivered and kept).
     Returns a :class:`pm_toolkit.viz.Dashboard`; display it in a notebook, or call
     ``dash.update(device="mobile_web", dates=("01 Oct", "31 Oct"))`` and read ``dash.result``
     (a :class:`DashboardView`). Everything is prepared once, so an update only masks and sums.
@@ -223,7 +230,12 @@ def metrics_dashboard(
             ax.plot(np.arange(len(view.daily)), view.daily, color=viz.PALETTE[0], lw=1.5)
             ax.axhline(view.all_conversion, color=viz.PALETTE[1], ls="--", label="everyone")
             ax.yaxis.set_major_formatter(viz.PERCENT)
-            viz.finish(ax, title=view.finding, xlabel="Day of range", ylabel="Conversion (%)")
+            viz.finish(
+                ax,
+                title=f"Daily conversion: {view.label} against everyone",
+                xlabel="Day of range",
+                ylabel="Conversion (%)",
+            )
         return view
 
     return viz.Dashboard(render, **controls)

@@ -103,7 +103,9 @@ def cohort_retention(
 
     Rows are cohorts (the period of a customer's first order), columns are periods since that
     first order (0, 1, 2, …), values are the share of the cohort with an order in that period.
-    Column 0 is always 1. Cells the data cannot have seen yet are NaN, not 0.
+    Column 0 is always 1. Cells the data cannot have seen yet are NaN, not 0. Only sales count
+    (delivered and kept; see :mod:`~pm_toolkit.metrics.definitions`); rows without a customer are
+    left out.
 
     >>> o = pd.DataFrame({"customer_id": ["a", "a", "b"], "status": ["delivered"] * 3,
     ...     "order_ts": pd.to_datetime(["2026-01-05", "2026-01-13", "2026-01-06"])})
@@ -111,7 +113,7 @@ def cohort_retention(
     [1.0, 0.5]
     """
     _require(orders, "orders", ["customer_id", time_column])
-    sales = _sales(orders, exclude_statuses)
+    sales = _sales(orders, exclude_statuses).dropna(subset=["customer_id", time_column])
     per = _period_index(sales[time_column], period)
     frame = pd.DataFrame({"customer_id": sales["customer_id"].to_numpy(), "per": per.to_numpy()})
     first = frame.groupby("customer_id")["per"].transform("min")

@@ -75,7 +75,9 @@ def breakdown(
     ``share_of_sessions``, ``converted``, ``conversion_rate``, ``revenue``, ``orders``, ``aov``.
     For an order column (``payment_method``, ``status``): ``orders``, ``share_of_orders``,
     ``revenue``, ``aov`` and the share of orders cancelled / returned / RTO.
-    Conversion uses every placed order; revenue and AOV leave out ``exclude_statuses``.
+    Conversion uses every placed order; revenue and AOV count sales only (they leave out
+    ``exclude_statuses``; see :mod:`~pm_toolkit.metrics.definitions`). Rows whose segment is
+    missing form their own row (index NaN), so the rows always add up to the total.
 
     >>> s = pd.DataFrame({"session_id": [1, 2, 3], "device": ["app", "app", "desktop"]})
     >>> o = pd.DataFrame({"session_id": [1, 3], "net_value": [200.0, 600.0],
@@ -86,9 +88,9 @@ def breakdown(
     if by in sessions.columns:
         table = session_table(sessions, orders)
         sales = session_table(sessions, orders, exclude_statuses)
-        g = table.groupby(by, observed=True, sort=True)
+        g = table.groupby(by, observed=True, sort=True, dropna=False)
         out = pd.DataFrame({"sessions": g.size(), "converted": g["converted"].sum().astype(int)})
-        gs = sales.groupby(by, observed=True, sort=True)
+        gs = sales.groupby(by, observed=True, sort=True, dropna=False)
         out["revenue"] = gs["revenue"].sum()
         out["orders"] = gs["orders"].sum().astype(int)
         out["share_of_sessions"] = out["sessions"] / out["sessions"].sum()
@@ -107,12 +109,13 @@ def breakdown(
         ]
     if by in orders.columns:
         _require(orders, "orders", ["status", "net_value"])
-        g = orders.groupby(by, observed=True, sort=True)
+        g = orders.groupby(by, observed=True, sort=True, dropna=False)
         out = pd.DataFrame({"orders": g.size()})
         out["share_of_orders"] = out["orders"] / out["orders"].sum()
         for status in ("cancelled", "returned", "rto"):
             out[f"{status}_share"] = g["status"].apply(lambda s, st=status: (s == st).mean())
-        sales = _sales(orders, exclude_statuses).groupby(by, observed=True)
+        valued = _sales(orders, exclude_statuses).dropna(subset=["net_value"])
+        sales = valued.groupby(by, observed=True, dropna=False)
         out["revenue"] = sales["net_value"].sum().reindex(out.index, fill_value=0.0)
         n_sales = sales.size().reindex(out.index, fill_value=0)
         out["aov"] = out["revenue"] / n_sales.where(n_sales > 0)

@@ -16,6 +16,7 @@ from .tables import session_table
 
 __all__ = [
     "LOAD_TIME_EDGES_MS",
+    "NOT_MEASURED",
     "LoadTimeEffect",
     "LoadTimeSummary",
     "conversion_by_load_time",
@@ -24,6 +25,8 @@ __all__ = [
 ]
 
 
+#: The row of :func:`conversion_by_load_time` for sessions whose load time is missing.
+NOT_MEASURED = "not measured"
 #: Page-load buckets (milliseconds) used when relating speed to conversion.
 LOAD_TIME_EDGES_MS: tuple[float, ...] = (0, 1000, 2000, 3000, 4000, 6000, math.inf)
 
@@ -35,6 +38,8 @@ class LoadTimeSummary:
     n: int
     mean_ms: float
     percentiles_ms: dict[float, float]
+    #: Sessions without a load time, left out of the mean and the percentiles.
+    not_measured: int = 0
 
     def p(self, q: float) -> float:
         """The q-th percentile in ms, e.g. ``summary.p(95)``."""
@@ -42,14 +47,20 @@ class LoadTimeSummary:
 
     def __repr__(self) -> str:
         ps = ", ".join(f"p{q:g}={v:,.0f} ms" for q, v in self.percentiles_ms.items())
-        return f"LoadTimeSummary(n={self.n:,}, mean={self.mean_ms:,.0f} ms, {ps})"
+        skipped = f", {self.not_measured:,} not measured" if self.not_measured else ""
+        return f"LoadTimeSummary(n={self.n:,}, mean={self.mean_ms:,.0f} ms, {ps}{skipped})"
 
     def _repr_html_(self) -> str:
         frame = pd.DataFrame(
             {"ms": [self.mean_ms, *self.percentiles_ms.values()]},
             index=["mean", *[f"p{q:g}" for q in self.percentiles_ms]],
         )
-        return _html_table(f"Page-load time over {self.n:,} sessions", frame.round(0))
+        note = (
+            f"{self.not_measured:,} sessions without a load time left out"
+            if self.not_measured
+            else ""
+        )
+        return _html_table(f"Page-load time over {self.n:,} sessions", frame.round(0), note)
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,8 @@ class LoadTimeEffect:
     ci_high: float
     n_sessions: int
     adjusted_for: tuple[str, ...]
+    #: Sessions left out of the fit because their load time (or a segment) is missing.
+    not_measured: int = 0
 
     @property
     def pct_per_100ms(self) -> float:
@@ -72,9 +85,10 @@ class LoadTimeEffect:
 
     def __repr__(self) -> str:
         adj = ", ".join(self.adjusted_for) or "nothing"
+        skipped = f"; {self.not_measured:,} sessions left out" if self.not_measured else ""
         return (
             f"LoadTimeEffect(k={self.k_per_s:.3f}/s [95% CI {self.ci_low:.3f} to {self.ci_high:.3f}]"
-            f", i.e. −{self.pct_per_100ms:.2%} conversion per +100 ms; adjusted for {adj})"
+            f", i.e. −{self.pct_per_100ms:.2%} conversion per +100 ms; adjusted for {adj}{skipped})"
         )
 
     def _repr_html_(self) -> str:
@@ -106,6 +120,7 @@ def load_time_summary(
         n=int(x.size),
         mean_ms=float(x.mean()),
         percentiles_ms=dict(zip(qs, map(float, values), strict=False)),
+        not_measured=int(len(sessions) - x.size),
     )
 
 
@@ -117,18 +132,26 @@ def conversion_by_load_time(
 ) -> pd.DataFrame:
     """Conversion rate per page-load bucket: ``sessions``, ``converted``, ``conversion_rate``.
 
-    Buckets are left-closed, ``[1000, 2000)`` ms, labelled in seconds ("1–2 s").
+    Buckets are left-closed, ``[1000, 2000)`` ms, labelled in seconds ("1–2 s"). Sessions
+    without a load time are not dropped silently: they get their own last row,
+    :data:`NOT_MEASURED` (only when there are any), so the rows always add up to all sessions.
 
-    >>> s = pd.DataFrame({"session_id": [1, 2, 3], "page_load_ms": [500, 800, 2500]})
-    >>> o = pd.DataFrame({"session_id": [1], "net_value": [1.0]})
-    >>> conversion_by_load_time(s, o, edges_ms=(0, 1000, 5000))["conversion_rate"].tolist()
-    [0.5, 0.0]
+    >>> s = pd.DataFrame({"session_id": [1, 2, 3, 4], "page_load_ms": [500, 800, 2500, None]})
+    >>> o = pd.DataFrame({"session_id": [1, 4], "net_value": [1.0, 2.0]})
+    >>> t = conversion_by_load_time(s, o, edges_ms=(0, 1000, 5000))
+    >>> t["sessions"].tolist(), t["conversion_rate"].tolist()
+    ([2, 1, 1], [0.5, 0.0, 1.0])
+    >>> t.index[-1]
+    'not measured'
     """
     _require(sessions, "sessions", [column])
     table = session_table(sessions, orders)
     labels = [_bucket_label(lo, hi) for lo, hi in itertools.pairwise(edges_ms)]
     bucket = pd.cut(table[column], bins=list(edges_ms), right=False, labels=labels)
-    out = table.groupby(bucket, observed=False)["converted"].agg(["size", "sum"])
+    bucket = bucket.astype(object).where(table[column].notna(), NOT_MEASURED)
+    order = labels + ([NOT_MEASURED] if table[column].isna().any() else [])
+    g = table.groupby(bucket.to_numpy(), sort=False)["converted"]
+    out = g.agg(["size", "sum"]).reindex(order, fill_value=0).astype(int)
     out.columns = ["sessions", "converted"]
     out.index.name = "load_time"
     out["conversion_rate"] = out["converted"] / out["sessions"].where(out["sessions"] > 0)
@@ -157,7 +180,8 @@ def load_time_sensitivity(
     import statsmodels.api as sm  # heavy; only this function needs it
 
     _require(sessions, "sessions", [column, *adjust_for])
-    table = session_table(sessions, orders).dropna(subset=[column])
+    full = session_table(sessions, orders)
+    table = full.dropna(subset=[column, *adjust_for])
     X = pd.DataFrame({"load_s": table[column].to_numpy(dtype=float) / 1000.0})
     for col in adjust_for:
         dummies = pd.get_dummies(table[col].astype(str), prefix=col, drop_first=True, dtype=float)
@@ -172,4 +196,5 @@ def load_time_sensitivity(
         ci_high=-b + 1.96 * se,
         n_sessions=len(table),
         adjusted_for=tuple(adjust_for),
+        not_measured=len(full) - len(table),
     )

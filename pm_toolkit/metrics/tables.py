@@ -28,7 +28,9 @@ def session_table(
 
     The building block for conversion by segment, by day or by load time: filter it, then sum.
     Orders whose ``session_id`` is not in ``sessions`` are ignored, so filtering sessions
-    (a date range, a device) filters their orders with them.
+    (a date range, a device) filters their orders with them. Missing values follow
+    :mod:`~pm_toolkit.metrics.definitions`: sessions without an id are left out; an order
+    without a value converts its session but is left out of ``orders`` and ``revenue``.
 
     >>> s = pd.DataFrame({"session_id": [1, 2]})
     >>> o = pd.DataFrame({"session_id": [2, 2], "net_value": [100.0, 50.0], "status": ["delivered"] * 2})
@@ -38,12 +40,13 @@ def session_table(
     _require(sessions, "sessions", ["session_id"])
     _require(orders, "orders", ["session_id", value])
     sales = _sales(orders, exclude_statuses)
-    per = sales.groupby("session_id", sort=False)[value].agg(["size", "sum"])
-    out = sessions.copy()
+    any_order = sales.groupby("session_id", sort=False).size()  # groupby drops a missing id
+    valued = sales[sales[value].notna()]
+    per = valued.groupby("session_id", sort=False)[value].agg(["size", "sum"])
+    out = sessions[sessions["session_id"].notna()].copy()
     idx = pd.Index(out["session_id"])
-    n = per["size"].reindex(idx).fillna(0).to_numpy(dtype=float)
-    out["orders"] = n
-    out["converted"] = (n > 0).astype(float)
+    out["orders"] = per["size"].reindex(idx).fillna(0).to_numpy(dtype=float)
+    out["converted"] = (any_order.reindex(idx).fillna(0).to_numpy() > 0).astype(float)
     out["revenue"] = per["sum"].reindex(idx).fillna(0.0).to_numpy(dtype=float)
     return out
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ._cohorts import _all_ages, _mask_unseen, _period_diff, _period_index
-from ._common import NOT_A_SALE, _require, _sales
+from ._common import NOT_A_SALE, _known, _left_out, _require, _sales
 from .rates import Ratio
 
 __all__ = ["average_order_value", "cohort_ltv", "discounted_ltv", "simple_ltv"]
@@ -22,21 +22,31 @@ def average_order_value(
     value: str = "net_value",
     exclude_statuses: Sequence[str] = NOT_A_SALE,
 ) -> Ratio:
-    """Average order value (AOV) = total order value / number of orders, in ₹.
+    """Average order value (AOV) = revenue from sales / number of sales, in ₹.
 
-    Uses what the customer paid (``net_value``, after discount) and leaves out cancelled orders,
-    which never turned into a sale. It is a ratio of sums: averaging each day's AOV (or each
-    customer's) instead would give a slow day the same weight as a festive-sale day.
+    Uses what the customer paid (``net_value``, after discount) on **sales**: orders delivered
+    and kept. Cancelled, refused-at-the-door (RTO) and returned orders brought no money, so
+    they are left out (see :mod:`~pm_toolkit.metrics.definitions`). It is a ratio of sums:
+    averaging each day's AOV (or each customer's) instead would give a slow day the same weight
+    as a festive-sale day. A sale without a value is left out of both sums (``notes`` says how
+    many), never counted as an order worth ₹0.
 
-    >>> o = pd.DataFrame({"net_value": [100.0, 300.0, 999.0],
-    ...                   "status": ["delivered", "returned", "cancelled"]})
-    >>> average_order_value(o).value
-    200.0
+    >>> o = pd.DataFrame({"net_value": [100.0, 300.0, 999.0, 50.0, None],
+    ...                   "status": ["delivered", "delivered", "cancelled", "rto", "delivered"]})
+    >>> aov = average_order_value(o)
+    >>> aov.value, aov.notes
+    (200.0, ('1 order without a net_value left out',))
     """
     _require(orders, "orders", [value])
-    sales = _sales(orders, exclude_statuses)
+    sales, n_unknown = _known(_sales(orders, exclude_statuses), value)
     return Ratio(
-        "average order value", float(sales[value].sum()), len(sales), "revenue", "orders", "₹"
+        "average order value",
+        float(sales[value].sum()),
+        len(sales),
+        "revenue",
+        "orders",
+        "₹",
+        notes=_left_out(n_unknown, "order", f"without a {value}"),
     )
 
 
@@ -97,7 +107,8 @@ def cohort_ltv(
     Rows are cohorts, columns periods since first order; a cell is the cohort's total
     ``value`` × ``gross_margin`` up to that age, divided by the cohort's size. Ages the data
     has not reached yet are NaN. This is what has *actually* been earned; the formulas in
-    :func:`simple_ltv` and :func:`discounted_ltv` project it forward.
+    :func:`simple_ltv` and :func:`discounted_ltv` project it forward. Only sales count (delivered
+    and kept); rows without a customer or a value are left out.
 
     >>> o = pd.DataFrame({"customer_id": ["a", "a", "b"], "status": ["delivered"] * 3,
     ...     "net_value": [100.0, 50.0, 300.0],
@@ -108,7 +119,7 @@ def cohort_ltv(
     if not 0 <= gross_margin <= 1:
         raise ValueError(f"gross_margin is a share between 0 and 1; got {gross_margin}")
     _require(orders, "orders", ["customer_id", time_column, value])
-    sales = _sales(orders, exclude_statuses)
+    sales = _sales(orders, exclude_statuses).dropna(subset=["customer_id", time_column, value])
     per = _period_index(sales[time_column], period)
     frame = pd.DataFrame(
         {
