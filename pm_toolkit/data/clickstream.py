@@ -732,9 +732,7 @@ def planted(scale: str) -> dict:
             "month_device_mix": {
                 str(k): dict(zip(C.DEVICES, v, strict=True)) for k, v in MONTH_DEVICE_MIX.items()
             },
-            "month_add_to_cart_factor_by_device": {
-                str(k): v for k, v in MONTH_CART_FACTOR.items()
-            },
+            "month_add_to_cart_factor_by_device": {str(k): v for k, v in MONTH_CART_FACTOR.items()},
             "story": "October traffic shifts to mobile web; every device converts better in "
             "October but overall conversion falls.",
             "seeds_checked": "tests/test_data_realism.py checks the story for seeds 0-24 and "
