@@ -19,14 +19,17 @@ from .speed import LoadTimeSummary, conversion_by_load_time
 
 __all__ = [
     "bounce_by_load",
+    "bounce_rises_on_every_device",
     "cohort_value",
     "conversion_by_load",
     "device_conversion",
     "funnel_bars",
+    "load_bands_by_device",
     "load_histogram",
     "mix_shift_bars",
     "order_values",
     "retention_heatmap",
+    "slowest_band_converts_least",
 ]
 
 
@@ -134,25 +137,35 @@ def load_histogram(sessions: pd.DataFrame, summary: LoadTimeSummary, *, show: bo
 LESSON_LOAD_EDGES = (0, 1000, 1500, 2000, 3000, 4000, math.inf)
 
 
-def conversion_by_load(sessions: pd.DataFrame, orders: pd.DataFrame, *, show: bool = True) -> bool:
-    """Conversion per load-time band, one line per device (bands under 100 sessions hidden).
-
-    Returns whether the slowest band converts less than the fastest on every device (the
-    title says so only then), so a caller and a test can check the claim.
-    """
-    _fig, ax = viz.new_axes()
-    falls = []
-    for i, device in enumerate(sorted(sessions["device"].dropna().unique())):
+def load_bands_by_device(sessions: pd.DataFrame, orders: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Conversion per load-time band for each device, bands under 100 sessions left out."""
+    out = {}
+    for device in sorted(sessions["device"].dropna().unique()):
         mine = sessions[sessions["device"] == device]
         band = conversion_by_load_time(mine, orders, edges_ms=LESSON_LOAD_EDGES)
-        band = band[band["sessions"] >= 100]
-        falls.append(band["conversion_rate"].iloc[-1] < band["conversion_rate"].iloc[0])
+        out[str(device)] = band[band["sessions"] >= 100]
+    return out
+
+
+def slowest_band_converts_least(bands: dict[str, pd.DataFrame]) -> bool:
+    """True when, on every device, the slowest band converts less than the fastest one."""
+    return all(b["conversion_rate"].iloc[-1] < b["conversion_rate"].iloc[0] for b in bands.values())
+
+
+def conversion_by_load(sessions: pd.DataFrame, orders: pd.DataFrame, *, show: bool = True) -> None:
+    """Conversion per load-time band, one line per device (bands under 100 sessions hidden).
+
+    The title claims the slowest pages convert least only when that holds on every device
+    (:func:`slowest_band_converts_least`).
+    """
+    bands = load_bands_by_device(sessions, orders)
+    _fig, ax = viz.new_axes()
+    for i, (device, band) in enumerate(bands.items()):
         ax.plot(band.index, band["conversion_rate"], marker="o", color=viz.PALETTE[i], label=device)
     ax.yaxis.set_major_formatter(viz.PERCENT)
-    every = bool(all(falls))
     title = (
         "On every device, the slowest first pages convert least"
-        if every
+        if slowest_band_converts_least(bands)
         else "Conversion by page-load time and device"
     )
     viz.finish(
@@ -162,7 +175,11 @@ def conversion_by_load(sessions: pd.DataFrame, orders: pd.DataFrame, *, show: bo
         ylabel="Conversion rate (% of sessions)",
         show=show,
     )
-    return every
+
+
+def bounce_rises_on_every_device(by_load: pd.DataFrame) -> bool:
+    """True when, on every device, the slowest band bounces more than the fastest one."""
+    return all(col.dropna().iloc[-1] > col.dropna().iloc[0] for _, col in by_load.items())
 
 
 def bounce_by_load(by_load: pd.DataFrame, *, show: bool = True) -> None:
@@ -177,11 +194,10 @@ def bounce_by_load(by_load: pd.DataFrame, *, show: bool = True) -> None:
             label=device,
         )
     ax.yaxis.set_major_formatter(viz.PERCENT)
-    rises = all(col.dropna().iloc[-1] > col.dropna().iloc[0] for _, col in by_load.items())
     viz.finish(
         ax,
         title="The slower the first page, the more sessions bounce, on every device"
-        if rises
+        if bounce_rises_on_every_device(by_load)
         else "Bounce rate by page-load time and device",
         xlabel="Page-load time of the landing page",
         ylabel="Bounce rate (% of sessions)",

@@ -32,17 +32,22 @@ __all__ = [
     "bounce_lever",
     "cart_device_finding",
     "cod_finding",
+    "daily_average_trap",
     "data_summary",
     "device_finding",
     "festive_aov_finding",
     "load_sensitivity_finding",
     "order_status_table",
     "ratio_trap_finding",
+    "raw_vs_clean",
     "retention_finding",
     "sale_week",
     "simpson_finding",
+    "smallest_segment",
     "status_finding",
     "tail_finding",
+    "totals_vs_uniques",
+    "unseen_cohort_cells",
 ]
 
 
@@ -415,3 +420,90 @@ def sale_week(
         ci_low=diff - 1.959963984540054 * se,
         ci_high=diff + 1.959963984540054 * se,
     )
+
+
+def raw_vs_clean(
+    sessions_raw: pd.DataFrame, events_raw: pd.DataFrame, traffic, orders
+) -> pd.DataFrame:
+    """Counts and rates on the raw tables against the cleaned ones, with their ratio."""
+    sessions, events = traffic.sessions, traffic.events
+    adds = [(e["event_type"] == "add_to_cart").sum() for e in (events_raw, events)]
+    carts = [
+        e.loc[e["event_type"] == "add_to_cart", "session_id"].nunique()
+        for e in (events_raw, events)
+    ]
+    conv = [conversion_rate(s, orders).value for s in (sessions_raw, sessions)]
+    rows = {
+        "sessions": ([len(sessions_raw), len(sessions)], "{:,.0f}"),
+        "events": ([len(events_raw), len(events)], "{:,.0f}"),
+        "add_to_cart events": (adds, "{:,.0f}"),
+        "sessions with a cart": (carts, "{:,.0f}"),
+        "events per session": (
+            [len(events_raw) / len(sessions_raw), len(events) / len(sessions)],
+            "{:.2f}",
+        ),
+        "conversion rate": (conv, "{:.2%}"),
+    }
+    return pd.DataFrame(
+        {
+            name: {
+                "raw": f.format(raw),
+                "clean": f.format(clean),
+                "raw ÷ clean": f"{raw / clean:.3f}",
+            }
+            for name, ((raw, clean), f) in rows.items()
+        }
+    ).T
+
+
+def totals_vs_uniques(events: pd.DataFrame, step: str = "add_to_cart") -> Finding:
+    """A funnel tool's 'totals' (events) against its 'uniques' (sessions) for one step."""
+    at_step = events.loc[events["event_type"] == step, "session_id"]
+    totals, uniques = len(at_step), at_step.nunique()
+    text = (
+        f"Counted as events ('totals'), the '{_name(step)}' step has {totals:,} entries; "
+        f"counted as sessions ('uniques') it has {uniques:,}, {totals / uniques:.2f} events per "
+        "session. A funnel of totals can even show a step with more entries than the one before."
+    )
+    return Finding(text, {"totals": totals, "uniques": uniques})
+
+
+def unseen_cohort_cells(retention: pd.DataFrame) -> Finding:
+    """How many cells of a cohort table are not seen yet (blank), and for which cohorts."""
+    blank = int(retention.isna().to_numpy().sum())
+    cohorts = int(retention.isna().any(axis=1).sum())
+    text = (
+        f"{blank:,} cells of the table are empty (n/a) because the data has not reached them yet "
+        f"(the {cohorts} newest cohorts). A tool that draws them as 0 % makes the newest "
+        "customers look like the least loyal."
+    )
+    return Finding(text, {"blank_cells": blank, "cohorts_with_blanks": cohorts})
+
+
+def smallest_segment(table: pd.DataFrame, by: str) -> Finding:
+    """The smallest segment of a ``breakdown`` and how wide its conversion's 95 % interval is."""
+    small = table["sessions"].idxmin()
+    n, p = table.loc[small, "sessions"], table.loc[small, "conversion_rate"]
+    half = 1.959963984540054 * math.sqrt(p * (1 - p) / n)
+    text = (
+        f"The smallest {_name(by)}, '{_name(small)}', has {int(n):,} sessions: its conversion "
+        f"of {p:.2%} is known only to ±{100 * half:.2f} percentage points (95 % interval). "
+        "Rank segments by a rate only when the gaps are bigger than that."
+    )
+    return Finding(text, {"segment": str(small), "half_width": half})
+
+
+def daily_average_trap(sessions: pd.DataFrame, orders: pd.DataFrame) -> Finding:
+    """A dashboard tile that averages daily conversion rates against the period's rate."""
+    from .tables import daily_summary, session_table
+
+    daily = daily_summary(session_table(sessions, orders))
+    mean_of_days = float(daily["conversion_rate"].mean())
+    period = float(daily["converted"].sum() / daily["sessions"].sum())
+    word = "higher" if mean_of_days > period else "lower"
+    text = (
+        f"A tile set to 'average' of the daily conversion rate shows {mean_of_days:.2%}; the "
+        f"period's conversion (sum of converting sessions ÷ sum of sessions) is {period:.2%}. "
+        f"The average is {word} because it gives a quiet day the same weight as the sale week."
+    )
+    return Finding(text, {"mean_of_days": mean_of_days, "period": period})
