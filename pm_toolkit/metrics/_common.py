@@ -47,6 +47,12 @@ def _left_out(n: int, what: str, why: str) -> tuple[str, ...]:
     return (f"{n:,} {what if n == 1 else what + 's'} {why} left out",)
 
 
+def _name(code: object) -> str:
+    """A code as words for a sentence or a chart: ``mobile_web`` → ``mobile web``."""
+    return str(code).replace("_", " ")
+
+
 def _html_table(title: str, frame: pd.DataFrame, note: str = "") -> str:
     note_html = f"<p>{html.escape(note)}</p>" if note else ""
-    return f"<div><b>{html.escape(title)}</b>{note_html}{frame.to_html(float_format='{:,.4f}'.format)}</div>"
+    # callers pass tables already made readable (percentages, ₹); other floats get 2 decimals
+    return f"<div><b>{html.escape(title)}</b>{note_html}{frame.to_html(float_format='{:,.2f}'.format)}</div>"

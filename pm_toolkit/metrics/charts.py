@@ -13,6 +13,7 @@ import pandas as pd
 
 from pm_toolkit import viz
 
+from ._common import _name
 from .definitions import SALE_STATUS
 from .journey import Funnel
 from .speed import LoadTimeSummary, conversion_by_load_time
@@ -31,10 +32,6 @@ __all__ = [
     "retention_heatmap",
     "slowest_band_converts_least",
 ]
-
-
-def _name(code: object) -> str:
-    return str(code).replace("_", " ")
 
 
 def device_conversion(by_device: pd.DataFrame, *, show: bool = True) -> None:

@@ -57,7 +57,10 @@ class Funnel:
 
     def _repr_html_(self) -> str:
         kind = "closed (each step requires the earlier ones)" if self.closed else "open"
-        return _html_table("Funnel", self.table, f"{kind} funnel, counted in sessions")
+        from pm_toolkit.findings import tidy_table
+
+        shown = tidy_table(self.table, pct=["step_rate", "overall_rate"])
+        return _html_table("Funnel", shown, f"{kind} funnel, counted in sessions")
 
 
 def funnel(

@@ -60,7 +60,10 @@ class MixShift:
         return f"MixShift({self.summary})"
 
     def _repr_html_(self) -> str:
-        return _html_table(self.summary, self.table)
+        from pm_toolkit.findings import tidy_table
+
+        rates = [c for c in self.table.columns if c.startswith(("share_", "rate_"))]
+        return _html_table(self.summary, tidy_table(self.table, pct=rates, pct_decimals=2))
 
 
 def breakdown(

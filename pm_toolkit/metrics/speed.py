@@ -60,7 +60,8 @@ class LoadTimeSummary:
             if self.not_measured
             else ""
         )
-        return _html_table(f"Page-load time over {self.n:,} sessions", frame.round(0), note)
+        shown = frame["ms"].map("{:,.0f}".format).to_frame()
+        return _html_table(f"Page-load time over {self.n:,} sessions", shown, note)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ import pandas as pd
 from pm_toolkit.findings import Finding, change_phrase, direction, significance, tidy_table
 from pm_toolkit.formatting import format_inr, format_inr_compact, format_pct
 
+from ._common import _name
 from .definitions import ORDER_STATUSES, SALE_STATUS
 from .rates import conversion_rate
 from .value import average_order_value
@@ -49,10 +50,6 @@ __all__ = [
     "totals_vs_uniques",
     "unseen_cohort_cells",
 ]
-
-
-def _name(code: object) -> str:
-    return str(code).replace("_", " ")
 
 
 def data_summary(sessions: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame) -> Finding:
@@ -268,6 +265,7 @@ def tail_finding(sessions: pd.DataFrame) -> tuple[pd.DataFrame, Finding]:
         sessions.groupby(["device", "city_tier"])["page_load_ms"]
         .agg(mean="mean", p50="median", p95=lambda s: s.quantile(0.95))
         .round(0)
+        .astype(int)
     )
     slowest = tails["p95"].idxmax()
     by_dev = tails["p95"].groupby(level="device").agg(["min", "max"])
