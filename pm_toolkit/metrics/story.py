@@ -265,7 +265,7 @@ def tail_finding(sessions: pd.DataFrame) -> tuple[pd.DataFrame, Finding]:
         sessions.groupby(["device", "city_tier"])["page_load_ms"]
         .agg(mean="mean", p50="median", p95=lambda s: s.quantile(0.95))
         .round(0)
-        .astype(int)
+        .astype("Int64")
     )
     slowest = tails["p95"].idxmax()
     by_dev = tails["p95"].groupby(level="device").agg(["min", "max"])
