@@ -325,6 +325,21 @@ def test_load_time_sensitivity_recovers_a_planted_decay():
     assert eff.pct_per_100ms == pytest.approx(1 - math.exp(-eff.k_per_s / 10))
 
 
+def test_poisson_fit_matches_statsmodels_glm_with_robust_errors():
+    import statsmodels.api as sm
+
+    from pm_toolkit.metrics.speed import _poisson_fit
+
+    rng = np.random.default_rng(np.random.SeedSequence(11, spawn_key=(5,)))
+    n = 5_000
+    X = np.column_stack([np.ones(n), rng.gamma(2.0, 0.8, n), rng.random(n) < 0.4])
+    y = (rng.random(n) < 0.05 * np.exp(-0.3 * X[:, 1] + 0.5 * X[:, 2])).astype(float)
+    ours, ours_se = _poisson_fit(X, y)
+    fit = sm.GLM(y, X, family=sm.families.Poisson()).fit(cov_type="HC0")
+    assert ours == pytest.approx(fit.params, abs=1e-8)
+    assert ours_se == pytest.approx(fit.bse, rel=1e-6)
+
+
 def test_load_time_sensitivity_adjustment_removes_segment_confounding():
     rng = np.random.default_rng(np.random.SeedSequence(7, spawn_key=(2,)))
     n, k = 30_000, 0.2

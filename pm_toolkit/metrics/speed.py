@@ -165,6 +165,27 @@ def _bucket_label(lo: float, hi: float) -> str:
     return f"{lo / 1000:g}–{hi / 1000:g} s"
 
 
+def _poisson_fit(
+    X: np.ndarray, y: np.ndarray, iterations: int = 50
+) -> tuple[np.ndarray, np.ndarray]:
+    """Poisson regression with a log link by iteratively reweighted least squares, and its
+    robust (HC0, "sandwich") standard errors: statsmodels' ``GLM(..., Poisson()).fit(cov_type=
+    "HC0")`` in a few lines of numpy, so a notebook need not load scipy and statsmodels for it
+    (about 100 MiB of kernel memory). ``tests/test_metrics.py`` checks it against statsmodels."""
+    beta = np.zeros(X.shape[1])
+    beta[0] = np.log(max(y.mean(), 1e-12))  # the first column is the constant
+    for _ in range(iterations):
+        mu = np.exp(X @ beta)
+        step = np.linalg.solve(X.T @ (X * mu[:, None]), X.T @ (y - mu))
+        beta += step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    mu = np.exp(X @ beta)
+    bread = np.linalg.inv(X.T @ (X * mu[:, None]))
+    meat = X.T @ (X * ((y - mu) ** 2)[:, None])
+    return beta, np.sqrt(np.diag(bread @ meat @ bread))
+
+
 def load_time_sensitivity(
     sessions: pd.DataFrame,
     orders: pd.DataFrame,
@@ -178,23 +199,20 @@ def load_time_sensitivity(
     ``adjust_for`` when slow loads cluster in segments that convert less anyway (mobile web in
     tier-3 towns), or k will mix the two effects.
     """
-    import statsmodels.api as sm  # heavy; only this function needs it
-
     _require(sessions, "sessions", [column, *adjust_for])
     full = session_table(sessions, orders)
     table = full.dropna(subset=[column, *adjust_for])
-    X = pd.DataFrame({"load_s": table[column].to_numpy(dtype=float) / 1000.0})
+    parts = [np.ones((len(table), 1)), table[[column]].to_numpy(dtype=float) / 1000.0]
     for col in adjust_for:
         dummies = pd.get_dummies(table[col].astype(str), prefix=col, drop_first=True, dtype=float)
-        X = pd.concat([X, dummies.reset_index(drop=True)], axis=1)
-    X = sm.add_constant(X, has_constant="add")
-    y = table["converted"].to_numpy(dtype=float)
-    fit = sm.GLM(y, X, family=sm.families.Poisson()).fit(cov_type="HC0")
-    b, se = float(fit.params["load_s"]), float(fit.bse["load_s"])
+        parts.append(dummies.to_numpy())
+    X = np.hstack(parts)
+    beta, se = _poisson_fit(X, table["converted"].to_numpy(dtype=float))
+    b, s = float(beta[1]), float(se[1])
     return LoadTimeEffect(
         k_per_s=-b,
-        ci_low=-b - 1.96 * se,
-        ci_high=-b + 1.96 * se,
+        ci_low=-b - 1.96 * s,
+        ci_high=-b + 1.96 * s,
         n_sessions=len(table),
         adjusted_for=tuple(adjust_for),
         not_measured=len(full) - len(table),
