@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FuncFormatter
 
 from pm_toolkit import viz
 
@@ -96,6 +97,7 @@ def funnel_bars(fun: Funnel, *, show: bool = True) -> None:
     table = fun.table[::-1]
     _fig, ax = viz.new_axes()
     ax.barh([_name(s) for s in table.index], table["sessions"], color=viz.PALETTE[0])
+    ax.xaxis.set_major_formatter(_COUNT)
     for y, (sessions, rate) in enumerate(zip(table["sessions"], table["step_rate"], strict=True)):
         ax.annotate(f" {rate:.0%} of previous", (sessions, y), va="center", fontsize=9)
     drop = fun.biggest_drop()
@@ -129,6 +131,9 @@ def load_histogram(sessions: pd.DataFrame, summary: LoadTimeSummary, *, show: bo
         show=show,
     )
 
+
+#: Whole counts with thousands separators on an axis.
+_COUNT = FuncFormatter(lambda v, _pos: f"{v:,.0f}")
 
 #: Load-time bands of the lesson's speed charts (ms).
 LESSON_LOAD_EDGES = (0, 1000, 1500, 2000, 3000, 4000, math.inf)
