@@ -708,7 +708,7 @@ def planted(scale: str) -> dict:
             "search_p": SEARCH_P,
             "views_per_session": "Geometric(1/3) on {1,2,...}, capped at 60",
             "add_to_cart_per_view_by_device": CART_Q,
-            "device_calibration": "mobile-web session conversion about 0.4-0.45x desktop over "
+            "device_calibration": "mobile-web session conversion about 0.4-0.5x desktop over "
             "the period (Monetate: mobile 0.37x desktop globally in Q4 2016, 0.40x in the US in "
             "Q1 2019)",
             "add_to_cart_category_factor": {c: C.CATEGORY_SPECS[c][2] for c in C.CATEGORIES},
