@@ -63,9 +63,10 @@ BOUNCE_LOAD_SLOPE = math.log(1.3) / 2.0
 SEARCH_P = 0.35
 VIEWS_GEOMETRIC_P = 1 / 3  # product views per non-bounced session ~ Geometric(1/3), mean 3
 #: Add-to-cart probability per product view, by device [A]. With bounce and page load this
-#: puts mobile-web session conversion at ≈ 0.44× desktop over the 90 days (≈ 0.37–0.40×
-#: within September or November): Monetate's benchmarks put mobile at 0.37× (global, Q4 2016)
-#: to 0.40× (US, Q1 2019) of desktop (domain-facts §1.1). Before generator 1.5 it was ≈ 0.25×.
+#: puts mobile-web session conversion at ≈ 0.43× desktop over the 90 days (≈ 0.35–0.38×
+#: within September or November, ≈ 0.28× in October, when desktop's few sessions convert
+#: best): Monetate's benchmarks put mobile at 0.37× (global, Q4 2016) to 0.40× (US, Q1 2019)
+#: of desktop (domain-facts §1.1). Before generator 1.5 it was ≈ 0.25× over the period.
 CART_Q = {"mobile_web": 0.046, "app": 0.065, "desktop": 0.105}
 INTENT_STICKINESS = 0.75  # share of views in the session's intended category
 REMOVE_P = 0.2
