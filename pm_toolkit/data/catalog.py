@@ -157,3 +157,30 @@ def cities() -> list[dict]:
         r["tier"] = int(r["tier"])
         r["weight"] = float(r["weight"])
     return rows
+
+
+# ---- warehouses and the regions they serve (lesson 6) ----------------------------------------
+#: City of each warehouse in WAREHOUSES, with its latitude and longitude (degrees).
+WAREHOUSE_CITY = {
+    "bhiwandi": ("Bhiwandi", 19.30, 73.06),  # Mumbai's warehousing belt
+    "gurugram": ("Gurugram", 28.46, 77.03),
+    "bengaluru": ("Bengaluru", 12.97, 77.59),
+    "kolkata": ("Kolkata", 22.57, 88.36),
+    "hyderabad": ("Hyderabad", 17.39, 78.49),
+}
+#: Holding cost per unit per day of festive stock, by warehouse (rent, capital, handling) [A].
+HOLDING_COST_PER_UNIT_DAY = {
+    "bhiwandi": 1.6,
+    "gurugram": 1.7,
+    "bengaluru": 1.5,
+    "kolkata": 1.2,
+    "hyderabad": 1.3,
+}
+#: Road distance ≈ great-circle distance × this circuity factor [A].
+ROAD_CIRCUITY = 1.25
+#: Delivery promise by lane length [A]: next day within 300 km, one more day per 500 km beyond.
+NEXT_DAY_KM, KM_PER_EXTRA_DAY = 300, 500
+#: Shipping cost per unit [A]: a fixed ₹30 plus ₹0.035 per road km.
+SHIP_COST_FIXED, SHIP_COST_PER_KM = 30.0, 0.035
+#: kg CO₂ per unit per road km [A]: a ~1.5 kg parcel on a truck at ~0.1 kg CO₂ per tonne-km.
+CO2_KG_PER_UNIT_KM = 0.00015

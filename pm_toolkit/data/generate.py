@@ -40,6 +40,7 @@ from pm_toolkit.data.clickstream import (
     partitions,
     planted,
 )
+from pm_toolkit.data.demand import make_demand_daily, make_warehouses
 from pm_toolkit.data.dimensions import make_customers, make_products
 from pm_toolkit.data.experiments import assignment_parts, registry
 from pm_toolkit.data.inventory import inventory_parts
@@ -150,7 +151,7 @@ def _generate_into(tmp, seed, scale, fmt, ext, workers, progress, on_step) -> di
         record(name, sink.schema, sink.rows, path)
 
     bar = tqdm(
-        total=len(partitions(scale)) + 6 + len(ML_TABLES),
+        total=len(partitions(scale)) + 7 + len(ML_TABLES),
         desc=f"Bazaar {scale} seed {seed}",
         unit="step",
         disable=not progress or not _interactive(),
@@ -232,6 +233,12 @@ def _generate_into(tmp, seed, scale, fmt, ext, workers, progress, on_step) -> di
             table, ml_truth[name] = make(seed, scale, customers=cust_hidden, products=prod_hidden)
             emit(name, table)
             bar.update(1)
+
+        step("demand_daily")  # lesson 6: same size at every scale
+        demand, demand_truth = make_demand_daily(seed, scale)
+        emit("demand_daily", demand)
+        emit("warehouses", make_warehouses())
+        bar.update(1)
     finally:
         bar.close()
 
@@ -249,6 +256,8 @@ def _generate_into(tmp, seed, scale, fmt, ext, workers, progress, on_step) -> di
         "pricing_panel": price_truth,
         "inventory": inv_truth,
         "ml": ml_truth,
+        "demand_daily": demand_truth,
+        "warehouses": {"lanes": "road km = great-circle km x 1.25; promise and cost from km [A]"},
         "products": {
             "elasticity": "hidden column products.elasticity (magnitude, > 0)",
             "inelastic_products": int((prod.column("elasticity").to_numpy() < 1).sum()),

@@ -17,7 +17,7 @@ import numbers
 from dataclasses import dataclass
 
 #: Bump when any generator change alters the bytes; it is part of the manifest and cache key.
-GENERATOR_VERSION = "1.7.0"
+GENERATOR_VERSION = "1.8.0"
 
 TZ = "Asia/Kolkata"
 #: IST is UTC+05:30 all year (no daylight saving), so a fixed offset is exact.
@@ -112,6 +112,9 @@ TABLES = (
     "promo_test",
     "support_messages",
     "asr_results",
+    # lesson 6: daily demand per warehouse x category (2023-2025) and the warehouse lanes
+    "demand_daily",
+    "warehouses",
 )
 FORMATS = ("parquet", "csv")
 
