@@ -75,12 +75,12 @@ _CATS = (
 _WHS = C.WAREHOUSES  # bhiwandi gurugram bengaluru kolkata hyderabad
 #: Peak lift of each festival by category and by warehouse region [A]: lift = cat × region.
 FESTIVAL_CATEGORY = {
-    "diwali": (0.9, 0.8, 1.6, 1.4, 1.3, 0.6, 0.2, 0.8, 0.3, 1.5),
+    "diwali": (1.2, 1.1, 2.2, 2.0, 1.8, 0.8, 0.3, 1.1, 0.4, 2.0),
     "durga_puja": (1.6, 1.0, 0.5, 0.5, 0.6, 0.5, 0.4, 0.6, 0.2, 0.3),
     "onam": (1.0, 0.5, 0.5, 0.4, 0.8, 0.9, 0.2, 0.2, 0.2, 0.2),
     "eid_al_fitr": (1.0, 0.6, 0.3, 0.4, 0.3, 0.8, 0.1, 0.3, 0.1, 0.1),
     "raksha_bandhan": (0.5, 0.6, 0.4, 0.3, 0.1, 0.7, 0.1, 0.4, 0.1, 0.1),
-    "sale_week": (1.0, 0.8, 1.8, 2.0, 1.0, 0.3, 0.4, 0.7, 0.7, 1.5),
+    "sale_week": (0.8, 0.6, 1.2, 1.4, 0.8, 0.3, 0.4, 0.6, 0.6, 1.0),
 }
 FESTIVAL_REGION = {
     "diwali": (1.0, 1.0, 0.8, 0.6, 0.9),
@@ -138,6 +138,9 @@ LEAD_TIME_DAYS = 3
 COVER_DAYS = 4.5  # order up to this many days of the last 28 days' average sales
 RUN_RATE_DAYS = 28
 SUPPLY_FAILURE_P = 0.02  # a day's replenishment does not arrive
+#: Planners know their own sale: from 5 days before it to 2 days before its end they order up
+#: to this multiple of the usual cover. Festivals get no such pre-build (hence the stock-outs).
+SALE_PREBUILD = 2.5
 
 # ---- states and lanes ----------------------------------------------------------------------------
 #: Each state's main city in ``cities.csv`` (latitude, longitude): where its demand sits.
@@ -200,14 +203,16 @@ def festival_days(name: str) -> list[tuple[int, np.ndarray]]:
 
 
 def _festival_log_lift(year_strength: dict[str, np.ndarray]) -> np.ndarray:
-    """(days, warehouses, categories) log-multiplier of every festival and the sale week."""
+    """(days, warehouses, categories) log-multiplier of the festivals and the sale week.
+
+    Effects multiply where events overlap (the 2025 sale week falls in Diwali's window).
+    """
     out = np.zeros((N_DAYS, len(_WHS), len(_CATS)))
     for name, cat in FESTIVAL_CATEGORY.items():
         amp = np.outer(FESTIVAL_REGION[name], cat)  # (w, c)
         for y, days in festival_days(name):
             prof = np.ones(len(days)) if name == "sale_week" else window_profile(len(days))
-            lift = year_strength[name][y] * prof[:, None, None] * amp[None]
-            out[days] += np.log1p(lift)
+            out[days] += np.log1p(year_strength[name][y] * prof[:, None, None] * amp[None])
     return out
 
 
@@ -291,7 +296,7 @@ def _world(seed: int) -> dict:
     noise = NOISE_SD * g.standard_normal(log_lam.shape) - NOISE_SD**2 / 2
     lam = np.exp(log_lam + noise)
     demand = _rng(seed, 4).poisson(lam).astype(np.int32)
-    stock, sold = _stock(seed, demand, base)
+    stock, sold = _stock(seed, demand, base, np.where(_prebuild_mask(), SALE_PREBUILD, 1.0))
     return {
         "par": par,
         "demand": demand,
@@ -304,8 +309,18 @@ def _world(seed: int) -> dict:
     }
 
 
-def _stock(seed: int, demand: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Run-rate replenishment: order up to COVER_DAYS of recent average *sales*, 3 days ahead."""
+def _prebuild_mask() -> np.ndarray:
+    mask = np.zeros(N_DAYS, dtype=bool)
+    for _y, days in festival_days("sale_week"):
+        mask[days[0] - 5 : days[-1] - 1] = True
+    return mask
+
+
+def _stock(
+    seed: int, demand: np.ndarray, base: np.ndarray, boost: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run-rate replenishment: order up to COVER_DAYS of recent average *sales* (times
+    ``boost`` on the planned sale's pre-build days), arriving LEAD_TIME_DAYS later."""
     g = _rng(seed, 5)
     fail = g.random(demand.shape) < SUPPLY_FAILURE_P
     n_days = demand.shape[0]
@@ -327,7 +342,7 @@ def _stock(seed: int, demand: np.ndarray, base: np.ndarray) -> tuple[np.ndarray,
         k = d % RUN_RATE_DAYS
         ring_sum += out - ring[k]
         ring[k] = out
-        target = np.ceil(ring_sum / RUN_RATE_DAYS * COVER_DAYS)
+        target = np.ceil(ring_sum / RUN_RATE_DAYS * COVER_DAYS * boost[d])
         order = np.maximum(target - on_hand - pipeline.sum(axis=0), 0)
         pipeline[slot] = np.where(fail[d], 0, order)  # arrives LEAD_TIME_DAYS later
     return stock, sold
@@ -381,7 +396,7 @@ def _truth(wd: dict) -> dict:
         "period": [START.isoformat(), END.isoformat()],
         "rows": int(wd["demand"].size),
         "model": "units_demanded ~ Poisson(λ), log λ = base + trend + weekday + annual + "
-        "festivals + sale week + monsoon + promo − elasticity·log(price) + N(−σ²/2, σ)",
+        "Σ log(1 + festival or sale lift) + monsoon + promo − elasticity·log(price) + N(−σ²/2, σ)",
         "base_units_per_day": {
             w: dict(zip(_CATS, np.round(row, 2).tolist(), strict=True))
             for w, row in zip(
@@ -418,6 +433,7 @@ def _truth(wd: dict) -> dict:
             "cover_days": COVER_DAYS,
             "lead_time_days": LEAD_TIME_DAYS,
             "supply_failure_p": SUPPLY_FAILURE_P,
+            "sale_prebuild_factor": SALE_PREBUILD,
         },
         "censored_share": round(float(censored.mean()), 4),
         "censored_days": int(censored.sum()),
