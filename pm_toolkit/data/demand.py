@@ -14,7 +14,7 @@ delivery promise and the shipping cost of that lane. Every planted parameter is 
 
 >>> t, truth = make_demand_daily(1, "tiny")
 >>> t.num_rows, truth["holdout_start"]
-(54800, '2025-10-08')
+(54800, '2025-10-09')
 >>> w = make_warehouses()
 >>> w.num_rows == 5 * len(STATE_COORDS)
 True

@@ -5,8 +5,8 @@ the rows before it (plus what was planned: dates, promotions, prices), forecasts
 ``horizon`` days, scores against what happened, then moves the origin on and repeats.
 
 >>> import pandas as pd
->>> rolling_origins("2025-10-08", n=3, step_days=28, horizon=28)[-1].date()
-datetime.date(2025, 9, 10)
+>>> rolling_origins("2025-10-09", n=3, step_days=28, horizon=28)[-1].date()
+datetime.date(2025, 9, 11)
 """
 
 from __future__ import annotations

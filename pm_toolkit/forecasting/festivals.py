@@ -59,11 +59,17 @@ def event_windows() -> dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]]:
     }
 
 
-def aligned_last_year(day: pd.Timestamp) -> pd.Timestamp:
-    """The date a year earlier at the same place in the same event's window (sale week or
-    festival), or 364 days earlier (same weekday) outside any window."""
+#: Events a forecast aligns on: the national ones. Aligning on a regional festival too would
+#: drag last year's sale week into this year's Durga Puja (they fell together in 2024).
+ALIGN_ON = ("sale_week", "diwali")
+
+
+def aligned_last_year(day: pd.Timestamp, events: tuple[str, ...] = ALIGN_ON) -> pd.Timestamp:
+    """The date a year earlier at the same place in the same event's window (the sale week or
+    Diwali's shopping window), or 364 days earlier (same weekday) outside them."""
     day = pd.Timestamp(day)
-    for windows in event_windows().values():
+    windows_by_event = event_windows()
+    for windows in (windows_by_event[e] for e in events):
         for i, (s, e) in enumerate(windows):
             if s <= day <= e and i > 0:
                 ps, pe = windows[i - 1]

@@ -4,7 +4,7 @@ The season is the first four weeks of the hold-out (8 Oct – 4 Nov 2025: the sa
 on 20 Oct, and after). The forecast is fitted only on the rows before it.
 
 >>> SEASON_START.date(), SEASON_DAYS
-(datetime.date(2025, 10, 8), 28)
+(datetime.date(2025, 10, 9), 28)
 """
 
 from __future__ import annotations
