@@ -83,12 +83,12 @@ def plot_festival_shift(demand: pd.DataFrame, category: str, show: bool = True) 
     _fig, ax = viz.new_axes()
     for year, colour in ((2024, viz.PALETTE[1]), (2025, viz.PALETTE[0])):
         span = daily[f"{year}-09-20" : f"{year}-11-20"]
-        x = span.index.dayofyear
+        x = span.index.day_of_year
         ax.plot(x, span.to_numpy(), color=colour, label=f"{year} sales")
-        ax.axvline(_diwali(year).dayofyear, color=colour, linestyle=":", label=f"Diwali {year}")
+        ax.axvline(_diwali(year).day_of_year, color=colour, linestyle=":", label=f"Diwali {year}")
     ticks = pd.date_range("2025-09-20", "2025-11-20", freq="14D")
-    ax.set_xticks(ticks.dayofyear, [f"{t:%d %b}" for t in ticks])
-    shift = abs(_diwali(2024).dayofyear - _diwali(2025).dayofyear)
+    ax.set_xticks(ticks.day_of_year, [f"{t:%d %b}" for t in ticks])
+    shift = abs(_diwali(2024).day_of_year - _diwali(2025).day_of_year)
     viz.finish(
         ax,
         title=f"Diwali moved {shift} days: the peak moved with it ({category})",

@@ -92,8 +92,8 @@ def calendar_features(dates) -> pd.DataFrame:
     idx = pd.DatetimeIndex(pd.to_datetime(dates))
     out = pd.DataFrame(index=idx)
     out["t"] = (idx - pd.Timestamp("2023-01-01")).days
-    out["dow"] = idx.dayofweek
-    out["doy"] = idx.dayofyear
+    out["dow"] = idx.day_of_week
+    out["doy"] = idx.day_of_year
     for name in FESTIVALS:
         out[f"days_to_{name}"] = _days_to(idx, [pd.Timestamp(d) for d in FESTIVAL_DATES[name]])
     sale = np.zeros(len(idx), dtype=int)

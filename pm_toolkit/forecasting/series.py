@@ -53,7 +53,7 @@ def censored_weeks(demand: pd.DataFrame, warehouse: str, category: str) -> pd.Da
     ``days_sold_out``, ``units_sold``."""
     d = _dated(demand)
     rows = d[(d["warehouse"] == warehouse) & (d["category"] == category)].copy()
-    rows["week_start"] = rows["date"] - pd.to_timedelta(rows["date"].dt.dayofweek, unit="D")
+    rows["week_start"] = rows["date"] - pd.to_timedelta(rows["date"].dt.day_of_week, unit="D")
     rows["days_sold_out"] = sold_out(rows).astype(int)
     weeks = rows.groupby("week_start", as_index=False)[["days_sold_out", "units_sold"]].sum()
     return weeks[weeks["days_sold_out"] > 0].reset_index(drop=True)
@@ -62,6 +62,6 @@ def censored_weeks(demand: pd.DataFrame, warehouse: str, category: str) -> pd.Da
 def weekly_by_warehouse(demand: pd.DataFrame, column: str = "units_sold") -> pd.DataFrame:
     """Units per warehouse per week (Monday start): ``warehouse``, ``week_start``, ``units``."""
     d = _dated(demand)
-    week = d["date"] - pd.to_timedelta(d["date"].dt.dayofweek, unit="D")
+    week = d["date"] - pd.to_timedelta(d["date"].dt.day_of_week, unit="D")
     out = d.groupby([d["warehouse"], week.rename("week_start")])[column].sum()
     return out.rename("units").reset_index()
