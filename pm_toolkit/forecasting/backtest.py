@@ -69,6 +69,10 @@ class Backtest:
         """The method with the lowest WAPE."""
         return str(self.scores()["wape"].idxmin())
 
+    def __repr__(self) -> str:
+        n = self.forecasts["origin"].nunique()
+        return f"Backtest({n} origin(s))\n" + self.scores().round(3).to_string()
+
     def _repr_html_(self) -> str:
         from pm_toolkit.findings import tidy_table
 

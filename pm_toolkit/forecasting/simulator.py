@@ -114,6 +114,15 @@ class Season:
     def warehouses(self) -> tuple[str, ...]:
         return self.lanes.names
 
+    def __repr__(self) -> str:
+        return (
+            f"Season({self.dates[0]:%d %b} – {self.dates[-1]:%d %b %Y}, "
+            f"{len(self.warehouses)} warehouses × {len(self.categories)} categories; forecast "
+            f"{self.forecast_mu.sum():,.0f} units (sd {np.sqrt((self.forecast_sd**2).sum()):,.0f} "
+            f"if the series were independent); last year's same days sold "
+            f"{self.last_year.sum():,.0f})"
+        )
+
     def costs(self) -> tuple[np.ndarray, np.ndarray]:
         """(Cu, Co) per warehouse × category, ₹ per unit: margin + goodwill; cost − salvage +
         holding through the season."""
@@ -248,6 +257,10 @@ class PolicyComparison:
     def table(self) -> pd.DataFrame:
         return pd.DataFrame({p: r.row() for p, r in self.results.items()}).T
 
+    def __repr__(self) -> str:
+        cols = ["stock-outs (units)", "avg delivery days", "margin (₹)"]
+        return "PolicyComparison\n" + self.table()[cols].round(2).to_string()
+
     def best(self, column: str = "margin (₹)") -> str:
         t = self.table()[column]
         return str(t.idxmin() if column in _LOWER_IS_BETTER else t.idxmax())
@@ -306,6 +319,11 @@ class DisruptionResult:
                 "extra km": [0.0, self.extra_km],
             },
             index=["wait for the rain to pass", "reroute from the next-nearest warehouse"],
+        )
+
+    def __repr__(self) -> str:
+        return f"DisruptionResult({self.warehouse}, from {self.start:%d %b %Y})\n" + (
+            self.table().round(3).to_string()
         )
 
     def _repr_html_(self) -> str:
