@@ -34,6 +34,8 @@ __all__ = ["GBMForecaster", "gbm_forecast", "holt_winters", "holt_winters_series
 #: which keeps last year's festivals and fits in about a second).
 ETS_TRAIN_DAYS = 730
 GBM_TRAIN_DAYS = 800
+#: Boosting rounds and step size (tests may lower the rounds to run faster).
+GBM_ITERATIONS, GBM_LEARNING_RATE = 150, 0.3
 
 
 def holt_winters_series(y: pd.Series, horizon: int) -> pd.Series:
@@ -150,8 +152,8 @@ def gbm_forecast(
         model = HistGradientBoostingRegressor(
             loss="quantile",
             quantile=float(q),
-            max_iter=150,
-            learning_rate=0.3,
+            max_iter=GBM_ITERATIONS,
+            learning_rate=GBM_LEARNING_RATE,
             max_leaf_nodes=15,
             categorical_features=[0, 1],
             interaction_cst=_INTERACTIONS,
