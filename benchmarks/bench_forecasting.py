@@ -2,6 +2,7 @@
 
     python benchmarks/bench_forecasting.py                  # all three parts
     python benchmarks/bench_forecasting.py --skip-world     # without the `large` world
+    python benchmarks/bench_forecasting.py --skip-world --skip-backtest   # the slider only
 
 1. **Data cost**: generate a world at ``--world-scale`` (default ``large``) with stage timings;
    print the ``demand_daily`` + ``warehouses`` stage's CPU seconds and file bytes against the
@@ -144,12 +145,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--world-scale", default="large")
     ap.add_argument("--skip-world", action="store_true")
+    ap.add_argument("--skip-backtest", action="store_true")
     ap.add_argument("--origins", type=int, default=2)
     ap.add_argument("--updates", type=int, default=60)
     args = ap.parse_args()
     if not args.skip_world:
         world_cost(args.world_scale, args.seed)
-    backtest_cost(args.seed, args.origins)
+    if not args.skip_backtest:
+        backtest_cost(args.seed, args.origins)
     slider_cost(args.seed, args.updates)
 
 

@@ -255,3 +255,11 @@ def test_lanes_and_disruption_from_the_tables(tiny_demand, tiny_warehouses):
     storm = fc.replay_disruption(tiny_demand, tiny_warehouses, "bhiwandi")
     assert 0 <= storm.kept_no_reroute <= storm.kept_reroute <= 1
     assert (storm.extra_km > 0) == (storm.heavy_rain_days > 0)
+
+
+def test_the_dashboard_reuses_cost_free_replays_without_changing_the_result():
+    s = Season.example()
+    dash = fc.newsvendor_dashboard(s)
+    got = dash.update(goodwill=0.3, holding=2.5).result.table
+    want = fc.compare_policies(s.with_costs(0.3, 2.5)).table()
+    pd.testing.assert_frame_equal(got, want)

@@ -30,6 +30,7 @@ from pm_toolkit.forecasting.baselines import (
     seasonal_naive,
 )
 from pm_toolkit.forecasting.charts import (
+    most_censored,
     plot_baselines,
     plot_censoring,
     plot_festival_shift,
@@ -131,6 +132,7 @@ __all__ = [
     "mae",
     "mape",
     "mape_finding",
+    "most_censored",
     "moving_average",
     "naive",
     "newsvendor_dashboard",

@@ -13,7 +13,33 @@ from pm_toolkit.forecasting.backtest import split_at
 from pm_toolkit.forecasting.festivals import festival_table
 from pm_toolkit.forecasting.series import daily_series
 
-__all__ = ["plot_baselines", "plot_censoring", "plot_festival_shift", "plot_policies"]
+__all__ = [
+    "most_censored",
+    "plot_baselines",
+    "plot_censoring",
+    "plot_festival_shift",
+    "plot_policies",
+]
+
+
+def _dates(ax) -> None:
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+
+
+def most_censored(demand: pd.DataFrame, year: int = 2024) -> tuple[str, str]:
+    """(warehouse, category) with the most sold-out days in Diwali's window of ``year``."""
+    d = _diwali(year)
+    dates = pd.to_datetime(demand["date"])
+    rows = demand[(dates >= d - pd.Timedelta(days=12)) & (dates < d)]
+    out = (
+        (rows["units_sold"] >= rows["stock_start"])
+        .groupby([rows["warehouse"], rows["category"]])
+        .sum()
+    )
+    w, c = out.idxmax()
+    return str(w), str(c)
 
 
 def _diwali(year: int) -> pd.Timestamp:
@@ -40,6 +66,7 @@ def plot_censoring(
         stock.index, stock, color=viz.PALETTE[2], where="post", alpha=0.6, label="stock at start"
     )
     ax.axvline(d, color="black", linestyle=":", label=f"Diwali {d:%d %b}")
+    _dates(ax)
     viz.finish(
         ax,
         title=f"{category} at {warehouse}: sold out on {out} of {len(sold)} days before Diwali {year}",
@@ -67,6 +94,7 @@ def plot_baselines(
     for (name, fn), colour in zip(methods.items(), viz.PALETTE, strict=False):
         f = fn(history, future).iloc[:, 0]
         ax.plot(f.index, f.to_numpy(), color=colour, linestyle="--", label=name)
+    _dates(ax)
     viz.finish(
         ax,
         title=f"Four one-line baselines for {category} at {warehouse}",
@@ -92,7 +120,7 @@ def plot_festival_shift(demand: pd.DataFrame, category: str, show: bool = True) 
     viz.finish(
         ax,
         title=f"Diwali moved {shift} days: the peak moved with it ({category})",
-        xlabel="day of the year",
+        xlabel="date (2024 drawn on the same day of the year)",
         ylabel="units sold per day (all warehouses)",
         show=show,
     )

@@ -18,14 +18,21 @@ True
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from pm_toolkit import viz, viz_svg
 from pm_toolkit.findings import tidy_table
-from pm_toolkit.forecasting.simulator import Season, compare_policies
+from pm_toolkit.forecasting.simulator import (
+    POLICIES,
+    PolicyComparison,
+    ReplayResult,
+    Season,
+    compare_policies,
+    replay,
+)
 from pm_toolkit.formatting import format_inr_compact
 
 __all__ = ["ReplayView", "newsvendor_dashboard", "replay_view"]
@@ -60,11 +67,31 @@ class ReplayView:
         return f"ReplayView(ratio={self.ratio:.2f}, best margin: {html.unescape(best)})"
 
 
-def replay_view(season: Season, goodwill: float, holding: float) -> ReplayView:
-    """Replay every policy at these costs and draw the margins."""
+#: Policies whose placement does not depend on the cost sliders: replayed once per dashboard.
+FIXED_POLICIES = ("last year + 10%", "manual")
+
+
+def _rescaled(result: ReplayResult, holding: float) -> ReplayResult:
+    """A replay run at holding scale 1, with its holding cost scaled (margin nets it)."""
+    extra = result.holding_cost * (holding - 1.0)
+    return replace(result, holding_cost=result.holding_cost + extra, margin=result.margin - extra)
+
+
+def replay_view(
+    season: Season,
+    goodwill: float,
+    holding: float,
+    fixed: dict[str, ReplayResult] | None = None,
+) -> ReplayView:
+    """Replay every policy at these costs and draw the margins. ``fixed``: replays (at holding
+    scale 1) of the policies whose placement ignores the costs, to reuse instead of rerunning."""
     s = season.with_costs(goodwill, holding)
     cu, co = s.costs()
-    table = compare_policies(s).table()
+    moving = [p for p in POLICIES if fixed is None or p not in fixed]
+    results = compare_policies(s, moving).results
+    for p, r in (fixed or {}).items():
+        results[p] = _rescaled(r, holding)
+    table = PolicyComparison({p: results[p] for p in POLICIES}).table()
     margin = table["margin (₹)"]
     best = str(margin.idxmax())
     chart = viz_svg.bar_chart(
@@ -91,8 +118,10 @@ def newsvendor_dashboard(season: Season):
         description="holding", readout_format=".2f",
         tooltip="Holding cost as a multiple of the warehouses' daily rates",
     )  # fmt: skip
+    base = season.with_costs(season.goodwill_share, 1.0)
+    fixed = {p: replay(base, base.placement(p)) for p in FIXED_POLICIES}
     return viz.Dashboard(
-        lambda goodwill, holding: replay_view(season, goodwill, holding),
+        lambda goodwill, holding: replay_view(season, goodwill, holding, fixed),
         goodwill=goodwill,
         holding=holding,
     )

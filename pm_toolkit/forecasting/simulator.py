@@ -208,27 +208,38 @@ def replay(season: Season, placement: np.ndarray, reroute: bool = True) -> Repla
     """Serve each day's true demand from the placed stock; see the module docstring."""
     stock = np.asarray(placement, dtype=float).copy()
     ln = season.lanes
-    order = ln.order() if reroute else np.arange(len(ln.names))[:, None]
+    order = ln.order()
     margin_unit = season.price - season.unit_cost
-    sold = far = days_w = ship = km = hold = 0.0
+    sold = far = days_w = ship = km = hold = 0.0  # running totals over the season
     revenue_margin = 0.0
+    home_days, home_cost, home_km = np.diag(ln.days), np.diag(ln.cost), np.diag(ln.km)
     for day in season.demand:
-        for w in range(day.shape[0]):
-            need = day[w].copy()
-            for v in order[w]:
-                take = np.minimum(need, stock[v])
-                n = take.sum()
-                if n:
-                    stock[v] -= take
-                    need -= take
-                    sold += n
-                    revenue_margin += float(take @ margin_unit)
-                    far += n if v != w else 0.0
-                    days_w += n * ln.days[v, w]
-                    ship += n * ln.cost[v, w]
-                    km += n * ln.km[v, w]
-                if not need.any():
-                    break
+        # every region first from its own warehouse (one vectorised step) ...
+        take = np.minimum(day, stock)
+        stock -= take
+        need = day - take
+        n_home = take.sum(axis=1)
+        sold += n_home.sum()
+        revenue_margin += float((take @ margin_unit).sum())
+        days_w += n_home @ home_days
+        ship += n_home @ home_cost
+        km += n_home @ home_km
+        # ... then what is left, region by region, from the next-nearest warehouses with stock
+        for w in np.flatnonzero(need.any(axis=1)) if reroute else ():
+            src = order[w, 1:]
+            # nearest first: what the first k sources can give together, capped by the need
+            got = np.minimum(np.cumsum(stock[src], axis=0), need[w])
+            take = np.diff(got, axis=0, prepend=0.0)
+            stock[src] -= take
+            n_src = take.sum(axis=1)
+            n = n_src.sum()
+            if n:
+                sold += n
+                far += n
+                revenue_margin += float((take @ margin_unit).sum())
+                days_w += n_src @ ln.days[src, w]
+                ship += n_src @ ln.cost[src, w]
+                km += n_src @ ln.km[src, w]
         hold += float(stock.sum(axis=1) @ ln.holding) * season.holding_scale
     demanded = float(season.demand.sum())
     markdown = float((stock.sum(axis=0) * (1 - SALVAGE_SHARE) * season.unit_cost).sum())
