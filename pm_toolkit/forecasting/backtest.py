@@ -110,12 +110,3 @@ def backtest(
     out["forecast"] = out["forecast"].astype(float).fillna(0.0)
     out["actual"] = out["actual"].astype(float)
     return Backtest(out, baseline)
-
-
-def weekly_errors(bt: Backtest) -> pd.DataFrame:
-    """WAPE per method and forecast week (week 1 = the first 7 days after the origin)."""
-    f = bt.forecasts.assign(week=((bt.forecasts["date"] - bt.forecasts["origin"]).dt.days // 7) + 1)
-    out = f.groupby(["method", "week"]).apply(
-        lambda g: metrics.wape(g["actual"], g["forecast"]), include_groups=False
-    )
-    return out.rename("wape").reset_index()
