@@ -74,10 +74,12 @@ def _window(df: pd.DataFrame, name: str) -> pd.Series:
     return mask
 
 
-def test_planted_trend_weekday_and_diwali_lift_are_recovered(table):
+@pytest.mark.parametrize("seed", [2026, 42])
+def test_planted_trend_diwali_and_promotion_are_recovered(seed):
     """Electronics at Bhiwandi: growth within 3 points, the mean Diwali-window multiplier
     within 10 % of the planted one, a promotion's total lift within 10 %."""
-    df, truth = table
+    tab, truth = D.make_demand_daily(seed, "tiny")
+    df = tab.to_pandas().assign(date=lambda x: pd.to_datetime(x["date"]))
     s = df[(df["warehouse"] == "bhiwandi") & (df["category"] == "electronics")].copy()
     for name in D.FESTIVAL_CATEGORY:
         s[name] = _window(s, name)
@@ -98,9 +100,10 @@ def test_planted_trend_weekday_and_diwali_lift_are_recovered(table):
     assert promo == pytest.approx(planted_promo, rel=0.10)
 
 
-def test_planted_weekday_pattern_is_recovered_within_2_percent(table):
+def test_planted_weekday_pattern_and_annual_season_are_recovered(table):
     """All 50 series, on days with no festival, sale, promotion, monsoon dip or heavy rain:
-    a Poisson GLM with series effects recovers each weekday's factor relative to Monday."""
+    a Poisson GLM with series effects recovers each weekday's factor relative to Monday within
+    2 %, and each category's yearly cosine."""
     import statsmodels.api as sm
 
     df, truth = table
@@ -122,6 +125,14 @@ def test_planted_weekday_pattern_is_recovered_within_2_percent(table):
     wd = list(truth["weekday_factor"].values())
     for k in range(1, 7):
         assert np.exp(fit.params[f"dow_{k}"]) == pytest.approx(wd[k] / wd[0], rel=0.02)
+    # the annual seasonality of each category: amplitude within 0.02, peak within 3 weeks
+    for c in D._CATS:
+        b_cos, b_sin = fit.params[f"cos_{c}"], fit.params[f"sin_{c}"]
+        amp = truth["annual"]["amplitude_log"][c]
+        assert np.hypot(b_cos, b_sin) == pytest.approx(amp, abs=0.02), c
+        peak = (np.degrees(np.arctan2(b_sin, b_cos)) % 360) * 365.25 / 360
+        gap = abs(peak - truth["annual"]["peak_day_of_year"][c])
+        assert min(gap, 365.25 - gap) < 21 or amp < 0.06, c
 
 
 def test_durga_puja_peaks_only_in_the_east(table):
