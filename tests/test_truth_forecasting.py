@@ -37,12 +37,20 @@ def tables(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 
 _SEASONS: dict[int, tuple] = {}
+_FORECASTS: dict[int, tuple] = {}
+
+
+def forecast(seed: int):
+    """The season's P50/P90 (computed once per seed, with the light boosting)."""
+    if seed not in _FORECASTS:
+        _FORECASTS[seed] = fc.festive_forecast(tables(seed)[0])
+    return _FORECASTS[seed]
 
 
 def season_and_replay(seed: int):
     if seed not in _SEASONS:
         d, w, p = tables(seed)
-        s = fc.build_season(d, w, p)
+        s = fc.build_season(d, w, p, forecast=forecast(seed))
         _SEASONS[seed] = (s, fc.compare_policies(s))
     return _SEASONS[seed]
 
@@ -197,3 +205,14 @@ def test_disruption_sentence(truth_seed):
         assert storm.kept_reroute > storm.kept_no_reroute and "rerouting" in f.text
     else:
         assert "kept either way" in f.text
+
+
+def test_p90_coverage_sentence(truth_seed):
+    d, _, _ = tables(truth_seed)
+    p50, p90 = forecast(truth_seed)
+    f = fc.quantile_finding(d, p50, p90)
+    rows = d.assign(date=pd.to_datetime(d["date"])).set_index(["date", "warehouse", "category"])
+    q = p90.stack(["warehouse", "category"], future_stack=True)
+    truth = rows["units_demanded"].reindex(q.index)
+    assert f.facts["coverage_p90"] == pytest.approx(float((truth <= q).mean()))
+    assert ("more often" in f.text) == (f.facts["coverage_p90"] > 0.9)

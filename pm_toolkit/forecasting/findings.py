@@ -15,7 +15,7 @@ from pm_toolkit.forecasting import metrics
 from pm_toolkit.forecasting.backtest import Backtest, backtest
 from pm_toolkit.forecasting.festivals import festival_table
 from pm_toolkit.forecasting.models import gradient_boosting, holt_winters
-from pm_toolkit.forecasting.series import sold_out
+from pm_toolkit.forecasting.series import sold_out, to_panel
 from pm_toolkit.formatting import format_inr, format_inr_compact, format_pct
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "overview",
     "placement_finding",
     "policy_finding",
+    "quantile_finding",
     "standard_methods",
     "without_data_science",
 ]
@@ -215,6 +216,26 @@ def diwali_finding(bt: Backtest) -> Finding:
         f"In Diwali week, **{best}** came closest (WAPE {format_pct(facts['best_wape'])}). "
         f"'Same week last year' missed by {format_pct(facts['same_week_wape'])} and leaned "
         f"{lean} true demand: it looked at an ordinary week, because Diwali moved."
+    )
+    return Finding(text, facts)
+
+
+def quantile_finding(demand: pd.DataFrame, p50: pd.DataFrame, p90: pd.DataFrame) -> Finding:
+    """How often true demand stayed under the P90 forecast, and each quantile's pinball loss."""
+    truth = to_panel(demand, "units_demanded").reindex(index=p90.index, columns=p90.columns)
+    a, q50, q90 = (x.to_numpy(dtype=float).ravel() for x in (truth, p50, p90))
+    facts = {
+        "coverage_p90": float((a <= q90).mean()),
+        "pinball_p50": metrics.pinball(a, q50, 0.5),
+        "pinball_p90": metrics.pinball(a, q90, 0.9),
+        "series_days": int(a.size),
+    }
+    aim = direction(facts["coverage_p90"] - 0.9, up="more", down="less", flat="exactly as")
+    text = (
+        f"Over the season's {facts['series_days']:,} warehouse-category days, true demand "
+        f"stayed at or under the P90 forecast on {format_pct(facts['coverage_p90'])} of them "
+        f"({aim} often than the 90 % a P90 promises). Pinball loss: "
+        f"{facts['pinball_p50']:,.1f} units a day at P50, {facts['pinball_p90']:,.1f} at P90."
     )
     return Finding(text, facts)
 
