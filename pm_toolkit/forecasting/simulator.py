@@ -208,7 +208,8 @@ def replay(season: Season, placement: np.ndarray, reroute: bool = True) -> Repla
     """Serve each day's true demand from the placed stock; see the module docstring."""
     stock = np.asarray(placement, dtype=float).copy()
     ln = season.lanes
-    order = ln.order()
+    # for each region, the other warehouses from nearest to farthest
+    others = [row[row != w] for w, row in enumerate(ln.order())]
     margin_unit = season.price - season.unit_cost
     sold = far = days_w = ship = km = hold = 0.0  # running totals over the season
     revenue_margin = 0.0
@@ -226,7 +227,7 @@ def replay(season: Season, placement: np.ndarray, reroute: bool = True) -> Repla
         km += n_home @ home_km
         # ... then what is left, region by region, from the next-nearest warehouses with stock
         for w in np.flatnonzero(need.any(axis=1)) if reroute else ():
-            src = order[w, 1:]
+            src = others[w]
             # nearest first: what the first k sources can give together, capped by the need
             got = np.minimum(np.cumsum(stock[src], axis=0), need[w])
             take = np.diff(got, axis=0, prepend=0.0)
