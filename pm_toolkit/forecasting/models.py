@@ -30,12 +30,12 @@ from pm_toolkit.forecasting.series import sold_out, to_panel
 
 __all__ = ["GBMForecaster", "gbm_forecast", "holt_winters", "holt_winters_series"]
 
-#: Days of history each model is fitted on (two years for ETS; a bit over one for boosting,
-#: which keeps last year's festivals and fits in about a second).
+#: Days of history each model is fitted on (two years for ETS; 600 days for boosting, which
+#: keeps the last two Diwalis before a 2025 forecast and fits in about a second).
 ETS_TRAIN_DAYS = 730
-GBM_TRAIN_DAYS = 800
+GBM_TRAIN_DAYS = 600
 #: Boosting rounds and step size (tests may lower the rounds to run faster).
-GBM_ITERATIONS, GBM_LEARNING_RATE = 150, 0.3
+GBM_ITERATIONS, GBM_LEARNING_RATE = 100, 0.4
 
 
 def holt_winters_series(y: pd.Series, horizon: int) -> pd.Series:
