@@ -133,16 +133,18 @@ def gbm_forecast(
     quantiles: Sequence[float] = (0.5, 0.9),
     *,
     drop_censored: bool = True,
-    train_days: int = GBM_TRAIN_DAYS,
+    train_days: int | None = None,
     seed: int = 0,
 ) -> GBMForecaster:
     """Fit one boosted quantile model per quantile on the last ``train_days`` of ``history``
-    (all series together). ``drop_censored``: leave out sold-out days (censored sales)."""
+    (all series together; default ``GBM_TRAIN_DAYS``). ``drop_censored``: leave out sold-out
+    days (censored sales)."""
     from sklearn.ensemble import HistGradientBoostingRegressor
 
     h = history.assign(date=pd.to_datetime(history["date"]))
     levels = _levels(h)
-    h = h[h["date"] > h["date"].max() - pd.Timedelta(days=train_days)]
+    days = GBM_TRAIN_DAYS if train_days is None else train_days
+    h = h[h["date"] > h["date"].max() - pd.Timedelta(days=days)]
     if drop_censored:
         h = h[~sold_out(h)]
     h = h.reset_index(drop=True)
