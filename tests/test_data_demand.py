@@ -101,12 +101,13 @@ def test_planted_trend_diwali_and_promotion_are_recovered(seed):
 
 
 def test_planted_weekday_pattern_and_annual_season_are_recovered(table):
-    """All 50 series, on days with no festival, sale, promotion, monsoon dip or heavy rain:
+    """20 series, on days with no festival, sale, promotion, monsoon dip or heavy rain:
     a Poisson GLM with series effects recovers each weekday's factor relative to Monday within
     2 %, and each category's yearly cosine."""
     import statsmodels.api as sm
 
     df, truth = table
+    df = df[df["warehouse"].isin(["bhiwandi", "gurugram"])].reset_index(drop=True)  # 20 series
     busy = np.zeros(len(df), dtype=bool)
     for name in D.FESTIVAL_CATEGORY:
         busy |= _window(df, name).to_numpy()
