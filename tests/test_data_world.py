@@ -110,6 +110,26 @@ CONTRACT = {  # docs/architecture.md: columns other modules rely on
     "promo_test": ["visitor_id", "segment", "offer", "converted", "gross_margin", "offer_cost"],
     "support_messages": ["message_id", "customer_id", "ts", "language", "text", "reason"],
     "asr_results": ["utterance_id", "model", "language", "accent_group", "ref_words"],
+    # lesson 06 (pm_toolkit/data/demand.py)
+    "demand_daily": [
+        "date",
+        "warehouse",
+        "category",
+        "units_demanded",
+        "units_sold",
+        "stock_start",
+        "price_index",
+        "promo",
+        "rainfall_mm",
+    ],
+    "warehouses": [
+        "warehouse",
+        "region",
+        "serves",
+        "distance_km",
+        "delivery_days",
+        "ship_cost_per_unit",
+    ],
 }
 SEED = 11
 README = Path(__file__).resolve().parents[1] / "datasets" / "README.md"
