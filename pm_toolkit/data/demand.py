@@ -31,6 +31,7 @@ import pyarrow as pa
 
 from pm_toolkit.data import catalog as C
 from pm_toolkit.data.scales import check_seed, days_since_epoch, get_scale
+from pm_toolkit.data.streams import stream
 
 START = dt.date(2023, 1, 1)
 END = dt.date(2025, 12, 31)
@@ -38,10 +39,6 @@ N_DAYS = (END - START).days + 1
 #: The last 12 weeks (the Diwali season of 2025 and after): the forecasting hold-out.
 HOLDOUT_WEEKS = 12
 HOLDOUT_START = END - dt.timedelta(days=7 * HOLDOUT_WEEKS - 1)
-
-#: Spawn key of this table family's random streams (``streams.TABLE_KEYS`` holds 1–9; this
-#: module keeps its own so that adding it shifts no other table's values).
-STREAM_KEY = 60
 
 # ---- the festival calendar ---------------------------------------------------------------------
 #: Moving festival dates. Diwali is Lakshmi Puja (31 Oct 2024 is the Government of India
@@ -178,7 +175,8 @@ def dates() -> list[dt.date]:
 
 
 def _rng(seed: int, column: int) -> np.random.Generator:
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(STREAM_KEY, 0, column)))
+    # its own key in streams.TABLE_KEYS, so adding this table shifted no other table's values
+    return stream(seed, "demand_daily", 0, column)
 
 
 def window_profile(length: int) -> np.ndarray:

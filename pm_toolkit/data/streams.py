@@ -27,6 +27,8 @@ TABLE_KEYS = {
     "inventory": 7,
     "support_contacts": 8,
     "world": 9,  # shared hidden parameters (customer activity, product popularity)
+    # lesson 7's tables draw from "world" with parts 7001-7005 (pm_toolkit/data/ml_world.py)
+    "demand_daily": 60,  # lesson 6: demand_daily (the warehouses table is not random)
 }
 
 
