@@ -22,6 +22,10 @@ DATA_ENV = "PM_TOOLKIT_DATA_DIR"
 PROGRESS_ENV = "PM_TOOLKIT_PROGRESS_DIR"
 LEARNER_ENV = "PM_TOOLKIT_LEARNER"
 STRICT_ENV = "PM_TOOLKIT_STRICT"
+#: On a shared hub: the instructor's prepared, read-only worlds (``<dir>/<scale>/seed-<seed>``).
+SHARED_DATA_ENV = "PM_TOOLKIT_SHARED_DATA"
+#: On a shared hub: the learner's hand-in folder, readable by the instructors' group only.
+EXCHANGE_ENV = "PM_TOOLKIT_EXCHANGE"
 
 _TRUTHY = {"1", "true", "yes", "on"}
 
@@ -50,3 +54,19 @@ def strict_mode() -> bool:
     Solution editions run under nbval with this set, so a wrong reference fails CI.
     """
     return os.environ.get(STRICT_ENV, "").strip().lower() in _TRUTHY
+
+
+def shared_data_dir() -> Path | None:
+    """The read-only folder of worlds an instructor prepared for a cohort, if one is set.
+
+    A JupyterHub sets ``$PM_TOOLKIT_SHARED_DATA`` for every learner; a laptop has none.
+    The data store reads a learner's world from there when it is complete and never writes there.
+    """
+    env = os.environ.get(SHARED_DATA_ENV, "").strip()
+    return Path(env).expanduser() if env else None
+
+
+def exchange_dir() -> Path | None:
+    """The learner's hand-in folder on a hub (``$PM_TOOLKIT_EXCHANGE``), or None on a laptop."""
+    env = os.environ.get(EXCHANGE_ENV, "").strip()
+    return Path(env).expanduser() if env else None

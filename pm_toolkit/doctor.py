@@ -6,6 +6,9 @@ the same report. Exit code 0 when everything is fine, 1 otherwise.
 >>> report = run_checks(check_data=False)
 >>> report.checks[0].name
 'Python'
+
+Course data that is not generated yet is not a failure: it is created on first use (and on a
+hub it is usually prepared by the instructor, read-only). ``--fix`` creates it now.
 """
 
 from __future__ import annotations
@@ -196,6 +199,9 @@ def _check_data(scale: str) -> Check:
     seed = learner.current_seed()
     try:
         ready = data_ready(scale, seed)
+        from pm_toolkit.data.store import shared_folder
+
+        shared = ready and shared_folder(scale, seed) is not None
     except Exception as exc:  # a broken data package must show up as a failed check, not a crash
         return Check(
             "Course data",
@@ -205,12 +211,72 @@ def _check_data(scale: str) -> Check:
         )
     who = learner.current_learner()
     if ready:
-        return Check("Course data", True, f"'{scale}' data for learner '{who}' is ready")
+        where = " (prepared by your instructor, read-only)" if shared else ""
+        return Check("Course data", True, f"'{scale}' data for learner '{who}' is ready{where}")
+    # Data is created on first use anyway: only a cache folder that cannot be written is a problem.
+    target = config.data_dir()
+    if not _writable(target):
+        return Check(
+            "Course data",
+            False,
+            f"'{scale}' data for learner '{who}' cannot be created: {target} is not writable",
+            f"make {target} writable, or set {config.DATA_ENV} to a folder you own",
+        )
+    slow = scale not in ("tiny", "small")
+    when = (
+        f"a few minutes; `pm-toolkit data prepare --scale {scale}` does it ahead of time"
+        if slow
+        else "a few seconds"
+    )
     return Check(
         "Course data",
+        True,
+        f"'{scale}' data for learner '{who}' will be created on first use ({when})",
+    )
+
+
+def _writable(folder: Path) -> bool:
+    """Whether ``folder`` exists and is writable, or could be created (its nearest parent is)."""
+    probe = folder
+    while not probe.exists():
+        if probe.parent == probe:
+            return False
+        probe = probe.parent
+    return probe.is_dir() and os.access(probe, os.W_OK | os.X_OK)
+
+
+def _course_notebooks(start: Path) -> list[Path]:
+    """The course notebooks beside the one running (a lesson's folder or the checkout)."""
+    from pm_toolkit.instructor.stamp import course_notebooks
+
+    found: list[Path] = []
+    for base in (start, start.parent):
+        found += [p for p in course_notebooks(base) if p not in found]
+    return found or sorted(start.glob("*.ipynb"))
+
+
+def _check_course_version(start: Path | None = None) -> Check:
+    from pm_toolkit.instructor.stamp import course_version, read_stamp
+
+    version = course_version()
+    notebooks = _course_notebooks(start or Path.cwd())
+    stamps = {p: read_stamp(p) for p in notebooks}
+    stamped = {p: v for p, v in stamps.items() if v is not None}
+    if not stamped:
+        return Check("Course version", True, f"toolkit {version}")
+    old = sorted(p.name for p, v in stamped.items() if v != version)
+    if not old:
+        return Check(
+            "Course version", True, f"{version} (toolkit and {len(stamped)} notebooks here agree)"
+        )
+    found = sorted({v for v in stamped.values() if v != version})
+    return Check(
+        "Course version",
         False,
-        f"'{scale}' data for learner '{who}' is not generated yet",
-        f"pm-toolkit data prepare --scale {scale}   (or `pm-toolkit doctor --fix`)",
+        f"toolkit {version}, but {len(old)} notebook(s) here are from {', '.join(found)} "
+        f"(e.g. {old[0]})",
+        "get the current notebooks: on a hub, open the course link again (your answers are kept); "
+        "on a laptop, `git pull` in the course folder",
     )
 
 
@@ -227,22 +293,48 @@ def _check_progress_store() -> Check:
             f"cannot write to {folder} ({exc.strerror})",
             f"make {folder} writable, or set {config.PROGRESS_ENV} to a folder you own",
         )
+    if os.environ.get("JUPYTERHUB_USER") and _open_to_others(folder):
+        return Check(
+            "Progress store",
+            False,
+            f"{folder} can be read by other users of this hub",
+            "tell your instructor: the hub must keep each learner's folders private "
+            "(docs/hosting.md, 'Who can read what')",
+        )
     return Check("Progress store", True, f"writable at {folder}")
+
+
+def _open_to_others(folder: Path) -> bool:
+    """True when users outside the owner and group can reach and read ``folder``."""
+    import stat
+
+    path = folder.resolve()
+    if not path.stat().st_mode & stat.S_IROTH:
+        return False
+    # readable itself; still private if some folder on the way cannot be entered by others
+    return all(p.stat().st_mode & stat.S_IXOTH for p in path.parents)
 
 
 def run_checks(*, scale: str = DEFAULT_SCALE, check_data: bool = True) -> Report:
     """Run every check and return the :class:`Report` (shown as a table in a notebook)."""
     checks = [_check_python(), _check_packages(), _check_widgets_frontend(), _check_kernel()]
+    checks.append(_check_course_version())
     if check_data:
         checks.append(_check_data(scale))
     checks.append(_check_progress_store())
     return Report(tuple(checks))
 
 
+def _data_missing(scale: str) -> bool:
+    try:
+        return not data_ready(scale, learner.current_seed())
+    except Exception:  # reported by the check itself
+        return False
+
+
 def _run(args) -> int:
     report = run_checks(scale=args.scale)
-    data_missing = any(c.name == "Course data" and not c.ok for c in report.checks)
-    if data_missing and (
+    if _data_missing(args.scale) and (
         args.fix or (sys.stdin.isatty() and _ask("Generate the course data now?"))
     ):
         from pm_toolkit import data

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.cluster.vq import kmeans2
 
 from pm_toolkit.collection._display import html_card
 
@@ -71,6 +70,8 @@ def segment_customers(rfm: pd.DataFrame, k: int = 4, *, seed: int = 0) -> Segmen
     std = x.std(axis=0)
     x = (x - x.mean(axis=0)) / np.where(std > 0, std, 1.0)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(3, 1)))
+    from scipy.cluster.vq import kmeans2  # heavy (+25 MiB per kernel): only segmenting needs it
+
     _, raw = kmeans2(x, k, seed=rng, minit="++")
     labelled = rfm.assign(_raw=raw)
     order = labelled.groupby("_raw")["monetary"].mean().sort_values().index

@@ -4,6 +4,11 @@ Worlds live in ``config.data_dir()/<scale>/seed-<seed>/`` and are generated on f
 folder counts as complete only when it holds ``manifest.json`` with the current generator
 version; generation writes elsewhere and renames into place, so a crash leaves nothing usable.
 
+On a shared hub the instructor prepares the cohort's worlds once into a read-only folder
+(``$PM_TOOLKIT_SHARED_DATA``, see ``pm-toolkit cohort prepare``). A complete world there is
+read in place and never written; a learner whose world is not there (not on the roster, or
+another scale) gets it generated in their own home on first use, with a message saying so.
+
 >>> import os, tempfile
 >>> os.environ["PM_TOOLKIT_DATA_DIR"] = tempfile.mkdtemp()
 >>> len(load("products", scale="tiny", seed=1)) > 0
@@ -13,6 +18,7 @@ True
 from __future__ import annotations
 
 import json
+import os
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +40,24 @@ NULLABLE_INT = {
 
 _lock = threading.Lock()
 _tables: dict[tuple[str, Path], pa.Table] = {}
+#: Arrow tables up to this size stay in memory between ``load`` calls; larger ones (events and
+#: inventory at ``small``) are read again from Parquet (~0.1 s), because a hub holds one copy
+#: per learner's kernel and the learner's own DataFrames already hold the rows.
+CACHE_MAX_BYTES = 4 << 20
+
+
+def _lean_arrow_memory() -> None:
+    """Use the C library's allocator for Arrow buffers unless the user chose another.
+
+    pyarrow's default (mimalloc) keeps freed pages for reuse: after lesson 02 that is ≈ 65 MiB
+    more resident memory per kernel (measured, benchmarks/bench_hub.py), which on a hub is
+    paid once per learner. Parquet reads at these sizes are no slower with the system allocator.
+    """
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        pa.set_memory_pool(pa.system_memory_pool())
+
+
+_lean_arrow_memory()
 
 
 def _resolve(scale: str, seed: int | None) -> tuple[str, int]:
@@ -45,10 +69,28 @@ def _resolve(scale: str, seed: int | None) -> tuple[str, int]:
     return sc, check_seed(seed)
 
 
+def _world(base: Path, scale: str, seed: int) -> Path:
+    return base / scale / f"seed-{seed}"
+
+
+def shared_folder(scale: str = "small", seed: int | None = None) -> Path | None:
+    """The instructor's prepared copy of this world on a hub, when it is complete; else None."""
+    base = config.shared_data_dir()
+    if base is None:
+        return None
+    path = _world(base, *_resolve(scale, seed))
+    return path if _complete(path) else None
+
+
 def folder(scale: str = "small", seed: int | None = None) -> Path:
-    """Where the world for (scale, seed) is (or will be) cached."""
+    """Where the world for (scale, seed) is (or will be) cached.
+
+    The shared, read-only folder when it holds the world (on a hub), else the learner's own
+    ``config.data_dir()``.
+    """
     sc, sd = _resolve(scale, seed)
-    return config.data_dir() / sc / f"seed-{sd}"
+    shared = shared_folder(sc, sd)
+    return shared if shared is not None else _world(config.data_dir(), sc, sd)
 
 
 def _complete(path: Path) -> bool:
@@ -69,14 +111,31 @@ def is_cached(scale: str = "small", seed: int | None = None) -> bool:
 
 
 def ensure(
-    scale: str = "small", seed: int | None = None, progress: bool = True, workers: int | None = None
+    scale: str = "small",
+    seed: int | None = None,
+    progress: bool = True,
+    workers: int | None = None,
+    *,
+    base: str | os.PathLike[str] | None = None,
 ) -> Path:
-    """Generate and cache the world for (scale, seed) if it is missing; return its folder."""
+    """Generate and cache the world for (scale, seed) if it is missing; return its folder.
+
+    ``base`` writes into that folder instead of the learner's own cache (the instructor's
+    ``pm-toolkit cohort prepare`` fills the shared folder this way); the shared folder itself is
+    only ever read.
+    """
     sc, sd = _resolve(scale, seed)
-    path = folder(sc, sd)
+    if base is None:
+        shared = shared_folder(sc, sd)
+        if shared is not None:
+            return shared
+    path = _world(Path(base) if base is not None else config.data_dir(), sc, sd)
     with _lock:
         if _complete(path):
             return path
+        if progress and base is None and config.shared_data_dir() is not None:
+            # on a hub, say why this learner waits while the others read the prepared data
+            print(first_use_message(sc, sd, path), flush=True)
         for key in [k for k in _tables if k[1] == path]:
             del _tables[key]
         if path.exists():
@@ -94,6 +153,22 @@ def ensure(
             if not _complete(path):
                 raise
     return path
+
+
+def first_use_message(scale: str, seed: int, path: Path) -> str:
+    """What a learner reads when their world is generated on first use."""
+    from pm_toolkit.learner import current_learner, seed_for
+
+    learner = current_learner()
+    who = f"learner '{learner}'" if seed_for(learner) == seed else f"seed {seed}"
+    how_long = "a few minutes" if get_scale(scale).layout == "folder" else "a few seconds"
+    shared = config.shared_data_dir()
+    if shared is not None:
+        return (
+            f"Your '{scale}' data ({who}) is not among the course data your instructor prepared "
+            f"in {shared}, so it is being created for you in {path}: once, {how_long}."
+        )
+    return f"Creating your '{scale}' data ({who}) in {path}: once, {how_long}."
 
 
 def auto_workers(scale: str) -> int:
@@ -117,7 +192,7 @@ def _source(path: Path, name: str) -> Path:
 
 
 def load_arrow(name: str, scale: str = "small", seed: int | None = None) -> pa.Table:
-    """The table as an (immutable) Arrow table, cached in memory per (table, scale, seed)."""
+    """The table as an (immutable) Arrow table; small tables stay cached per (table, scale, seed)."""
     _check_table(name)
     sc, sd = _resolve(scale, seed)
     # keyed by folder too, so moving PM_TOOLKIT_DATA_DIR never serves another cache's table
@@ -128,7 +203,8 @@ def load_arrow(name: str, scale: str = "small", seed: int | None = None) -> pa.T
 
         # text columns may be stored dictionary-encoded: hand out the plain (string) schema
         tab = plain(pq.read_table(_source(ensure(sc, sd), name)))
-        _tables[key] = tab
+        if tab.nbytes <= CACHE_MAX_BYTES:
+            _tables[key] = tab
     return tab
 
 

@@ -79,6 +79,12 @@ def _is_solution_cell(cell: Any) -> bool:
     return "solution" in tags or bool(first and _SOLUTION_CELL.match(first[0]))
 
 
+def _course_stamp(source_nb: Any) -> dict[str, str]:
+    # an edition carries its source's course-version stamp (see pm_toolkit.instructor.stamp)
+    version = source_nb.get("metadata", {}).get("pm_toolkit", {}).get("course_version")
+    return {"course_version": version} if version else {}
+
+
 def make_edition(source_nb: Any, edition: Edition, *, stem: str, source_name: str = "") -> Any:
     """A new, clean notebook object for one edition of a source notebook."""
     import nbformat
@@ -87,7 +93,7 @@ def make_edition(source_nb: Any, edition: Edition, *, stem: str, source_name: st
     nb.metadata = {
         "kernelspec": dict(KERNELSPEC),
         "language_info": {"name": "python"},
-        "pm_toolkit": {"edition": edition, "source": source_name},
+        "pm_toolkit": {"edition": edition, "source": source_name, **_course_stamp(source_nb)},
     }
     index = 0
     for i, cell in enumerate(source_nb.cells):
