@@ -4,7 +4,7 @@
 >>> sub = argparse.ArgumentParser().add_subparsers()
 >>> register(sub)
 >>> sorted(sub.choices)
-['cohort', 'grade']
+['cohort', 'grade', 'hub', 'stamp', 'submit']
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``cohort`` (create, show, answers) and ``grade`` to the ``pm-toolkit`` parser."""
+    """Add ``cohort`` (create, show, answers, prepare), ``grade`` and the hub commands."""
     c = subparsers.add_parser(
         "cohort",
         help="create a workshop cohort (each learner gets their own data) and look up answers",
@@ -52,6 +52,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ans.add_argument("--scale", default="small", choices=("tiny", "small", "large"))
     ans.add_argument("--html", metavar="FILE", help="write a printable HTML page instead")
     ans.set_defaults(func=_answers)
+    prep = csub.add_parser(
+        "prepare",
+        help="generate every learner's data once into a shared, read-only folder (hub)",
+        description="Generate each roster learner's world (and the default learner's) into "
+        "DIR, made readable by everyone and writable by you only. Resumable: worlds already "
+        "there are skipped. Learners on the hub read them through $PM_TOOLKIT_SHARED_DATA.",
+    )
+    prep.add_argument("roster", metavar="ROSTER", help="roster.csv, roster.json or its folder")
+    prep.add_argument("--into", required=True, metavar="DIR", help="e.g. /srv/pm-toolkit/data")
+    prep.add_argument(
+        "--scale",
+        action="append",
+        choices=("tiny", "small", "large"),
+        help="scale to prepare (repeatable; default: small)",
+    )
+    prep.add_argument(
+        "--no-default", action="store_true", help="skip the shared 'default' learner's world"
+    )
+    prep.set_defaults(func=_prepare)
     c.set_defaults(func=_cohort_help, cohort_parser=c)
 
     g = subparsers.add_parser(
@@ -99,6 +118,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     g.add_argument("--keep-work", metavar="DIR", help="keep each run's home and kernel log in DIR")
     g.set_defaults(func=_grade)
 
+    from pm_toolkit.instructor import hub_cli
+
+    hub_cli.register(subparsers)
+
 
 def _cohort_help(args: argparse.Namespace) -> int:
     args.cohort_parser.print_help()
@@ -136,6 +159,23 @@ def _show(args: argparse.Namespace) -> int:
     width = max((len(m.learner_id) for m in roster.members), default=0)
     for m in roster.members:
         print(f"  {m.learner_id.ljust(width)}  seed {m.seed:<10}  {m.name}")
+    return 0
+
+
+def _prepare(args: argparse.Namespace) -> int:
+    from pm_toolkit.cli import CommandError
+    from pm_toolkit.instructor.cohort import prepare_cohort
+
+    roster = _roster(args.roster)
+    try:
+        done = prepare_cohort(
+            roster, args.into, scales=args.scale or ["small"], include_default=not args.no_default
+        )
+    except PermissionError as exc:
+        raise CommandError(
+            f"cannot write {exc.filename}: run this as the instructor account"
+        ) from None
+    print(done)
     return 0
 
 
