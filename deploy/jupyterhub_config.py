@@ -15,6 +15,7 @@
 #   PM_HUB_LEARNERS     comma-separated allowed learners; empty = any system user may log in
 #   PM_HUB_AUTH         "pam" (system passwords) or "dummy" (tests only: any password) [pam]
 #   PM_HUB_IP, PM_HUB_PORT  where the hub listens [0.0.0.0, 8000]; put HTTPS in front of it
+#   PM_HUB_INTERNAL_PORT  the hub's own API port on 127.0.0.1 [8081]; the proxy's is PORT + 1
 #   PM_HUB_STATE        the hub's database, cookie secret and proxy token [/srv/pm-toolkit-hub]
 #   PM_HUB_PROXY        configurable-http-proxy [deploy/node_modules/.bin/configurable-http-proxy]
 #   PM_HUB_SERVICE_TOKEN  optional: an admin API token for scripts (tests, bench_hub.py)
@@ -52,6 +53,7 @@ STATE.mkdir(mode=0o700, parents=True, exist_ok=True)
 c.JupyterHub.ip = setting("PM_HUB_IP", "0.0.0.0")
 c.JupyterHub.port = int(setting("PM_HUB_PORT", "8000"))
 c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = int(setting("PM_HUB_INTERNAL_PORT", "8081"))
 c.ConfigurableHTTPProxy.command = [
     setting("PM_HUB_PROXY", str(HERE / "node_modules" / ".bin" / "configurable-http-proxy"))
 ]
@@ -113,15 +115,16 @@ c.Spawner.environment = {
     "PM_TOOLKIT_EXCHANGE": _learner_env("PM_TOOLKIT_EXCHANGE"),
     # the worlds the instructor prepared, read-only (pm-toolkit cohort prepare)
     "PM_TOOLKIT_SHARED_DATA": str(ROOT / "data"),
+    # the course's commands (pm-toolkit submit, ...) first in a learner's terminal
+    "PATH": f"{USER_ENV / 'bin'}:/usr/local/bin:/usr/bin:/bin",
     # many kernels share few cores: one maths thread each avoids oversubscription
     "OMP_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
-    # git refuses to read a repository another account owns unless it is named safe; the
-    # course hand-out belongs to the instructor (command-line scope, which git honours)
-    "GIT_CONFIG_COUNT": "1",
-    "GIT_CONFIG_KEY_0": "safe.directory",
-    "GIT_CONFIG_VALUE_0": str(ROOT / "course.git"),
+    # git refuses to pull from a repository another account owns unless it is named safe;
+    # the hand-out belongs to the instructor. This file (pm-toolkit hub setup) says so and
+    # includes the learner's own ~/.gitconfig.
+    "GIT_CONFIG_GLOBAL": str(ROOT / "gitconfig"),
 }
 
 

@@ -398,3 +398,45 @@ def test_a_file_name_credits_only_a_whole_roster_id(filename, owner):
     from pm_toolkit.instructor.submissions import classify_name
 
     assert classify_name(filename, ["asha@example.in", "ravi@example.in"]) == owner
+
+
+def test_prepare_generates_each_learners_world_once_read_only_and_resumes(tmp_path, capsys):
+    from pm_toolkit import data
+    from pm_toolkit.instructor.cohort import make_roster, prepare_cohort
+
+    roster = make_roster("hub", [("Asha", "asha@example.in"), ("Ravi", "ravi@example.in")])
+    shared = tmp_path / "shared"
+    first = prepare_cohort(roster, shared, scales=["tiny"], include_default=False, progress=False)
+    assert first.generated == ("asha@example.in/tiny", "ravi@example.in/tiny")
+    for m in roster.members:
+        world = shared / "tiny" / f"seed-{m.seed}"
+        assert data.store._complete(world)
+        modes = {p.stat().st_mode & 0o777 for p in [world, *world.rglob("*")]}
+        assert modes <= {0o755, 0o644}, modes  # everyone reads; only the owner writes
+    # resumable: a grown roster only costs the new learner; a finished world is never redone
+    bigger = make_roster(
+        "hub", [*((m.name, m.learner_id) for m in roster.members), ("Z", "z@x.in")]
+    )
+    again = prepare_cohort(bigger, shared, scales=["tiny"], include_default=False, progress=False)
+    assert again.generated == ("z@x.in/tiny",) and len(again.already) == 2
+    assert "3 learner world(s) ready" in str(again)
+
+
+def test_prepare_command_reports_and_learners_read_the_shared_copy(tmp_path, monkeypatch, capsys):
+    from pm_toolkit import data
+
+    (tmp_path / "learners.txt").write_text("asha@example.in\n", encoding="utf-8")
+    roster = create_cohort("hub", tmp_path / "learners.txt", tmp_path / "cohorts")
+    shared = tmp_path / "shared"
+    assert (
+        cli.main(["cohort", "prepare", str(roster.path), "--into", str(shared), "--scale", "tiny"])
+        == 0
+    )
+    assert "2 learner world(s) ready" in capsys.readouterr().out  # asha and the default learner
+    monkeypatch.setenv("PM_TOOLKIT_SHARED_DATA", str(shared))
+    monkeypatch.setenv("PM_TOOLKIT_DATA_DIR", str(tmp_path / "own"))
+    monkeypatch.setenv("PM_TOOLKIT_LEARNER", "asha@example.in")
+    assert data.folder("tiny") == shared / "tiny" / f"seed-{learner.seed_for('asha@example.in')}"
+    assert len(data.load("orders", scale="tiny")) > 0
+    assert int(data.sql("SELECT COUNT(*) AS n FROM orders", scale="tiny")["n"][0]) > 0
+    assert not (tmp_path / "own").exists()  # nothing generated in the learner's home

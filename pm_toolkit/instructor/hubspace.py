@@ -11,6 +11,7 @@ lives under one root, ``/srv/pm-toolkit`` by default::
           progress/                                   the learner's progress store
           handed-in/                                  notebooks handed in with ``pm-toolkit submit``
       instructor/           instructor         0700  rosters, solution editions, answer sheets, grades
+      gitconfig             root               0644  marks course.git safe for git (GIT_CONFIG_GLOBAL)
 
 and each learner's home is ``0700``. Why that is enough: a learner can list and read only what
 the "other" permission bits allow. ``learners/`` gives others ``--x``, so ``learners/ravi`` can
@@ -52,6 +53,7 @@ class Layout:
     course: Path
     learners: Path
     instructor: Path
+    gitconfig: Path
 
     def learner(self, username: str) -> Path:
         """A learner's folder (progress store and hand-ins) under ``learners/``."""
@@ -63,7 +65,9 @@ class Layout:
 def layout(root: str | os.PathLike[str] = DEFAULT_ROOT) -> Layout:
     """The folders under a hub root (nothing is created)."""
     r = Path(root)
-    return Layout(r, r / "data", r / "course.git", r / "learners", r / "instructor")
+    return Layout(
+        r, r / "data", r / "course.git", r / "learners", r / "instructor", r / "gitconfig"
+    )
 
 
 def _ids(user: str, group: str) -> tuple[int, int]:
@@ -97,10 +101,26 @@ def setup_root(root: str | os.PathLike[str], instructor: str, group: str = DEFAU
     _put(where.root, 0, 0, 0o755)
     _put(where.data, uid, gid, 0o755)
     _put(where.learners, 0, gid, 0o751)
+    write_gitconfig(where)
     _put(where.instructor, uid, gid, 0o700)
-    if where.course.exists():
+    if any(where.course.iterdir()) if where.course.is_dir() else False:
         make_readable(where.course, uid, gid)
+    else:
+        _put(where.course, uid, gid, 0o755)  # `pm-toolkit hub handout` fills it
     return where
+
+
+def write_gitconfig(where: Layout) -> Path:
+    """A git config for learners' servers naming the hand-out repository safe.
+
+    Git refuses to read a repository that another account owns ("dubious ownership"), and the
+    hand-out belongs to the instructor. The hub points ``GIT_CONFIG_GLOBAL`` here; the file
+    includes the learner's own ``~/.gitconfig``, so nothing of theirs is lost.
+    """
+    text = f"[safe]\n\tdirectory = {where.course}\n[include]\n\tpath = ~/.gitconfig\n"
+    where.gitconfig.write_text(text, encoding="utf-8")
+    os.chmod(where.gitconfig, 0o644)
+    return where.gitconfig
 
 
 def learner_space(root: str | os.PathLike[str], username: str, group: str = DEFAULT_GROUP) -> Path:
