@@ -13,11 +13,11 @@ NBVAL  := -p no:cacheprovider --nbval-lax --nbval-current-env --nbval-cell-timeo
           --nbval-sanitize-with tests/nbval_sanitize.cfg
 NOTEBOOKS := lessons $(wildcard exercises/*.ipynb)
 
-.PHONY: help install lab test lint unit notebooks solutions browser bench format clean
+.PHONY: help install lab test lint unit notebooks solutions browser hub hub-setup bench format clean
 
 help:
 	@echo "make lab    set up (first time) and open the course in JupyterLab; ARGS=\"--no-browser --port 8888\""
-	@echo "make test   set up (first time) and run every check: ruff, unit tests, notebooks, browser"
+	@echo "make test   set up (first time) and run every check: ruff, unit tests, notebooks, browser, hub"
 	@echo "make bench  run the benchmarks in benchmarks/ and print their ratios"
 
 $(STAMP): pyproject.toml
@@ -59,7 +59,27 @@ solutions: $(STAMP)
 browser: $(STAMP)
 	PM_TOOLKIT_HOME=$(TEST_HOME)/browser $(BIN)/python -m pytest -q -p no:cacheprovider tests/ui
 
-test: lint unit notebooks solutions browser
+# The real-hub test (tests/hub): JupyterHub on 127.0.0.1 with real system users, the course
+# installed in a world-readable user environment as on a workshop server (deploy/). It needs
+# root; elsewhere it is skipped with the reason (under CI=true as root it must run).
+HUB_ENV ?= /opt/pm-toolkit/hub-test-env
+PROXY   := deploy/node_modules/.bin/configurable-http-proxy
+
+hub: $(STAMP)
+	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory hub-setup; \
+	else echo "make hub: not root, so the real-hub test is skipped (it creates system users)"; fi
+	PM_TOOLKIT_HUB_TEST=1 PM_HUB_USER_ENV=$(HUB_ENV) PM_TOOLKIT_HOME=$(TEST_HOME)/hub \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider tests/hub
+
+hub-setup: $(PROXY)
+	deploy/install-course.sh $(HUB_ENV)
+
+$(PROXY): deploy/package.json deploy/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the hub's proxy (apt-get install npm)" >&2; exit 1; }
+	cd deploy && npm ci --no-audit --no-fund --silent
+	@touch $@
+
+test: lint unit notebooks solutions browser hub
 	@echo "make test: all checks passed"
 
 bench: $(STAMP)

@@ -24,9 +24,15 @@ if [ ! -x "$PREFIX/bin/python" ]; then
   "$PYTHON" -m venv "$PREFIX"
 fi
 PIP=("$PREFIX/bin/python" -m pip --disable-pip-version-check --quiet)
-"${PIP[@]}" install --upgrade pip
-"${PIP[@]}" install "$COURSE[hub]"                              # the dependencies (pyproject.toml)
-"${PIP[@]}" install --no-deps --force-reinstall "$COURSE"       # this checkout's code, as a copy
+# The dependencies (pyproject.toml), again only when pyproject.toml changed.
+want="$(sha256sum "$COURSE/pyproject.toml" | cut -d' ' -f1)"
+if [ "$(cat "$PREFIX/.pm-toolkit-deps" 2>/dev/null)" != "$want" ]; then
+  "${PIP[@]}" install --upgrade pip
+  "${PIP[@]}" install "$COURSE[hub]"
+  echo "$want" > "$PREFIX/.pm-toolkit-deps"
+fi
+# This checkout's code, as a copy (learners never read the checkout itself).
+"${PIP[@]}" install --no-deps --force-reinstall "$COURSE"
 chmod -R a+rX "$PREFIX"
 
 # A learner must be able to run it: check as an account that owns nothing here.
