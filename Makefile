@@ -72,7 +72,7 @@ hub: $(STAMP)
 	  $(BIN)/python -m pytest -q -p no:cacheprovider tests/hub
 
 hub-setup: $(PROXY)
-	deploy/install-course.sh $(HUB_ENV)
+	deploy/install-course.sh --seed-from $(VENV) $(HUB_ENV)
 
 $(PROXY): deploy/package.json deploy/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed for the hub's proxy (apt-get install npm)" >&2; exit 1; }
