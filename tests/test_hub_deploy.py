@@ -133,3 +133,21 @@ def test_the_proxy_is_pinned_by_the_lock_file():
 )
 def test_shell_scripts_parse(shell, script):
     subprocess.run([shell, "-n", str(DEPLOY / script)], check=True)
+
+
+def test_hub_folders_refuse_odd_names_and_unknown_accounts(tmp_path):
+    from pm_toolkit.instructor.hubspace import layout, make_readable, setup_root
+
+    where = layout(tmp_path)
+    for bad in ("", "../ravi", "a/b", ".."):
+        with pytest.raises(ValueError):
+            where.learner(bad)
+    with pytest.raises(ValueError, match="no system user"):
+        setup_root(tmp_path, "no-such-user-pmt", "no-such-group")
+    f = tmp_path / "d" / "x.txt"
+    f.parent.mkdir()
+    f.write_text("x")
+    f.chmod(0o600)
+    f.parent.chmod(0o700)
+    make_readable(tmp_path / "d")
+    assert (f.stat().st_mode & 0o777, f.parent.stat().st_mode & 0o777) == (0o644, 0o755)

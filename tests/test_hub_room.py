@@ -120,3 +120,23 @@ def test_store_folder_matches_the_engines_layout(hub_root):
 
     folder = layout(hub_root).learner("asha")
     assert store_folder(folder, "asha") == ProgressStore(folder / "progress", "asha").folder
+
+
+def test_watch_room_refreshes_until_told_to_stop(hub_root):
+    from pm_toolkit.instructor.room import watch_room
+
+    seen = []
+    last = watch_room(hub_root, every=0.01, rounds=3, show=seen.append)
+    assert len(seen) == 3 and last.most_stuck().exercise == "start_here.conversion"
+
+
+def test_room_command_writes_the_page_and_refuses_a_bad_interval(hub_root, tmp_path, capsys):
+    from pm_toolkit.cli import main
+
+    page = tmp_path / "room.html"
+    assert main(["hub", "room", "--root", str(hub_root), "--out", str(page), "--once"]) == 0
+    assert "most stuck: start_here.conversion" in capsys.readouterr().out
+    assert "<table>" in page.read_text(encoding="utf-8")
+    assert main(["hub", "room", "--root", str(hub_root), "--every", "0"]) == 2
+    assert main(["hub", "room", "--root", str(tmp_path / "nowhere")]) == 2
+    assert "pm-toolkit hub setup" in capsys.readouterr().err
