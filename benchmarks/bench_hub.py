@@ -91,8 +91,16 @@ def one_round(shop, users: list[str], rounds: int, think: tuple[float, float]) -
         kernel.close()
         return {"run_all": run_all, "checks": checks, "mem": mem}
 
+    def attempt(user: str) -> dict:
+        try:
+            return work(user)
+        except Exception as exc:  # one learner's broken connection must not hide the others
+            return {"failed": f"{user}: {type(exc).__name__}: {exc}"}
+
     with ThreadPoolExecutor(len(users)) as pool:
-        results = list(pool.map(work, users))
+        everyone = list(pool.map(attempt, users))
+    results = [r for r in everyone if "failed" not in r]
+    failed = [r["failed"] for r in everyone if "failed" in r]
     for user in users:
         hub.stop_server(user)
     deadline = time.monotonic() + 120
@@ -105,6 +113,8 @@ def one_round(shop, users: list[str], rounds: int, think: tuple[float, float]) -
     def uss(m: dict) -> float:
         return m["Private_Clean"] + m["Private_Dirty"]
 
+    if not results:
+        raise RuntimeError(f"every learner's session broke: {failed}")
     checks = [t for r in results for t in r["checks"]]
     per_round = len(results[0]["checks"]) // max(1, rounds)
     # the first check of a question computes its expected value from the learner's data;
@@ -112,6 +122,8 @@ def one_round(shop, users: list[str], rounds: int, think: tuple[float, float]) -
     warm = [t for r in results for t in r["checks"][per_round:]] or checks
     return {
         "n": len(users),
+        "failed": len(failed),
+        "failures": failed,
         "start_median": statistics.median(start),
         "start_max": max(start),
         "run_all_median": statistics.median(r["run_all"] for r in results),
@@ -130,6 +142,7 @@ def one_round(shop, users: list[str], rounds: int, think: tuple[float, float]) -
 
 
 ROWS = [
+    ("learners whose session broke", "failed", "{:d}"),
     ("time to a running server, median (s)", "start_median", "{:.1f}"),
     ("time to a running server, slowest (s)", "start_max", "{:.1f}"),
     ("Run-All of lesson 02, median (s)", "run_all_median", "{:.1f}"),
@@ -152,14 +165,16 @@ def report(results: list[dict]) -> str:
     for label, key, fmt in ROWS:
         cells = []
         for r in results:
-            ratio = r[key] / base[key] if base[key] else float("nan")
-            cells.append(fmt.format(r[key]) + ("" if r is base else f" ({ratio:.2f}×)"))
+            if key == "failed" or r is base or not base[key]:
+                cells.append(fmt.format(r[key]))
+            else:
+                cells.append(fmt.format(r[key]) + f" ({r[key] / base[key]:.2f}×)")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def main(argv: list[str]) -> int:
-    from tests.hub.harness import PMT, Workshop, missing
+    from tests.hub.harness import Workshop, missing
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1,5,10,20", help="learner counts (first is the baseline)")
@@ -183,16 +198,7 @@ def main(argv: list[str]) -> int:
         shop.create_accounts()
         checkout = shop.give_instructor(HANDOUT)
         shop.roster(shop.learners)
-        shop.run_as(
-            shop.instructor,
-            PMT,
-            "hub",
-            "handout",
-            "--root",
-            str(shop.root),
-            "--checkout",
-            str(checkout),
-        )
+        shop.handout(checkout)
         print(
             f"set-up for {max(sizes)} learners (accounts, data, hand-out): "
             f"{time.monotonic() - t0:.0f} s",

@@ -20,6 +20,7 @@
 #   PM_HUB_PROXY        configurable-http-proxy [deploy/node_modules/.bin/configurable-http-proxy]
 #   PM_HUB_SERVICE_TOKEN  optional: an admin API token for scripts (tests, bench_hub.py)
 #   PM_HUB_MEM_LIMIT    optional: memory per learner, e.g. 1G (enforced by SystemdSpawner only)
+#   PM_HUB_KERNEL_IDLE  seconds after which an unused kernel is stopped [2400]
 #   PM_HUB_SPAWNER      "local" (LocalProcessSpawner) or "systemd" (jupyterhub-systemdspawner,
 #                       which The Littlest JupyterHub uses and which enforces memory limits) [local]
 # ruff: noqa: F821  (`c` is given by JupyterHub when it reads this file)
@@ -89,6 +90,12 @@ c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
+# A kernel nobody used for 40 minutes is stopped (its learner re-runs the notebook; answers and
+# progress are saved): JupyterLab keeps every opened notebook's kernel, ≈ 330 MiB each.
+c.Spawner.args = [
+    f"--MappingKernelManager.cull_idle_timeout={int(setting('PM_HUB_KERNEL_IDLE', '2400'))}",
+    "--MappingKernelManager.cull_interval=120",
+]
 
 
 def _learner_env(key):

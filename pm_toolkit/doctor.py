@@ -308,11 +308,14 @@ def _open_to_others(folder: Path) -> bool:
     """True when users outside the owner and group can reach and read ``folder``."""
     import stat
 
-    path = folder.resolve()
-    if not path.stat().st_mode & stat.S_IROTH:
-        return False
-    # readable itself; still private if some folder on the way cannot be entered by others
-    return all(p.stat().st_mode & stat.S_IXOTH for p in path.parents)
+    try:
+        path = folder.resolve()
+        if not path.stat().st_mode & stat.S_IROTH:
+            return False
+        # readable itself; still private if some folder on the way cannot be entered by others
+        return all(p.stat().st_mode & stat.S_IXOTH for p in path.parents)
+    except OSError:
+        return False  # cannot tell; the store itself was writable, which is what matters here
 
 
 def run_checks(*, scale: str = DEFAULT_SCALE, check_data: bool = True) -> Report:

@@ -180,6 +180,20 @@ class Workshop:
         )
         return roster
 
+    def handout(self, checkout: Path) -> str:
+        """The instructor publishes the learners' copy of the course; returns what it said."""
+        done = self.run_as(
+            self.instructor,
+            PMT,
+            "hub",
+            "handout",
+            "--root",
+            str(self.root),
+            "--checkout",
+            str(checkout),
+        )
+        return done.stdout + done.stderr
+
     def start_hub(self, **extra_env: str) -> Hub:
         port, internal = ports()
         token = secrets.token_hex(16)

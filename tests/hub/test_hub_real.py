@@ -48,17 +48,8 @@ def hub(machine) -> Iterator[dict]:
         # The instructor's checkout: what they hand out, and the solutions they keep to themselves.
         checkout = shop.give_instructor(HANDOUT)
         roster = shop.roster(shop.learners[:2])  # the third learner is not on the roster
-        out = shop.run_as(
-            shop.instructor,
-            PMT,
-            "hub",
-            "handout",
-            "--root",
-            str(shop.root),
-            "--checkout",
-            str(checkout),
-        )
-        assert "published" in out.stdout, out.stdout + out.stderr
+        out = shop.handout(checkout)
+        assert "published" in out, out
         h = shop.start_hub()
         with ThreadPoolExecutor(3) as pool:
             list(pool.map(h.start_server, shop.learners))
@@ -209,17 +200,7 @@ def test_an_update_keeps_the_learners_answers(hub, lesson_runs):
         "open(p,'w').write(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False)+'\\n')"
     )
     hub["shop"].run_as(t, str(USER_ENV / "bin" / "python"), "-c", fix, str(lesson))
-    out = hub["shop"].run_as(
-        t,
-        PMT,
-        "hub",
-        "handout",
-        "--root",
-        str(hub["root"]),
-        "--checkout",
-        str(hub["checkout"]),
-    )
-    assert "published" in out.stdout
+    assert "published" in hub["shop"].handout(hub["checkout"])
     _course(hub, l1)  # the learner clicks the link again
     text = json.dumps(server.notebook(LESSON))
     assert "84 / 2400  # my answer" in text and "explain (fixed);" in text
