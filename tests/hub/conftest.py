@@ -9,10 +9,14 @@ piece is a failure: CI must never pass without having run it.
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import pytest
 
 REQUESTED = "PM_TOOLKIT_HUB_TEST"
+# the test imports its helpers as ``tests.hub.…``, whatever folder pytest was started from
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
 def pytest_collection_modifyitems(config, items):
