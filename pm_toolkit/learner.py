@@ -13,10 +13,12 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from pm_toolkit import config
@@ -72,9 +74,24 @@ def set_learner(learner_id: str) -> str:
     lid = normalise(learner_id)
     path = _path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    _sweep_orphans(path.parent)
     # Write then rename, so a crash never leaves a half-written file behind.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".learner-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump({"learner": lid}, fh)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"learner": lid}, fh)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     return lid
+
+
+def _sweep_orphans(folder: Path, older_than: float = 60.0) -> None:
+    """Remove temp files a killed ``set_learner`` left (old enough that no writer still owns them)."""
+    now = time.time()
+    for tmp in folder.glob(".learner-*.json"):
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > older_than:
+                tmp.unlink()

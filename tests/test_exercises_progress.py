@@ -19,7 +19,7 @@ def _store(tmp_path, monkeypatch):
 
 def test_progress_counts_and_next_step():
     ex = lesson("start_here", ctx=LearnerContext(scale="tiny"))
-    ex.q1.check(ex.q1.reference_answer())
+    ex.q1.check(ex.q1.exercise.reference_answer(ex.q1.ctx))
     ex.q2.check("about ten")  # read failure still counts as tried
     ex.q2.check(1)
     ex.q2.hint()

@@ -32,7 +32,7 @@ def test_click_is_the_check_path(ex):
     out = w.click_check()
     assert out.status == "incorrect" and "Not yet" in w.feedback.value
     assert ex.q1.store.last("start_here.aov")["checks"] == 1  # recorded like check()
-    correct = ex.q1.reference_answer()
+    correct = ex.q1.exercise.reference_answer(ex.q1.ctx)
     ex.q1.check(correct)  # code path updates the same feedback area
     assert "Correct" in w.feedback.value
     assert ex.q1.store.last("start_here.aov")["checks"] == 2
@@ -60,7 +60,7 @@ def test_hint_and_solution_buttons(ex):
 
 
 def test_restored_outcome_on_a_new_widget(ex, tmp_path):
-    ex.q1.check(ex.q1.reference_answer())
+    ex.q1.check(ex.q1.exercise.reference_answer(ex.q1.ctx))
     again = lesson("start_here", ctx=LearnerContext(seed=9, scale="tiny", learner="widget"))
     assert "Correct" in again.q1.widget().feedback.value
 

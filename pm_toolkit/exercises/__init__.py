@@ -36,7 +36,9 @@ from pm_toolkit.exercises.kinds import (
 from pm_toolkit.exercises.model import Exercise, WrongAnswer
 from pm_toolkit.exercises.outcome import LABELS, STATUSES, ExerciseNotCorrect, Outcome
 from pm_toolkit.exercises.parsing import InvalidInput, parse_number
-from pm_toolkit.exercises.placeholder import ____, is_placeholder
+from pm_toolkit.exercises.placeholder import ____, install_blank, is_placeholder
+
+install_blank()  # ``____`` works in answer cells without being imported
 
 __all__ = [
     "LABELS",

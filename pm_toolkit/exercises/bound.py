@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pm_toolkit.exercises.context import LearnerContext
 from pm_toolkit.exercises.model import Exercise
 from pm_toolkit.exercises.outcome import ExerciseNotCorrect, Outcome
+from pm_toolkit.exercises.parsing import is_a, is_text
 from pm_toolkit.exercises.placeholder import ____
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ class Note:
 
     title: str
     body: str
-    kind: str = "hint"  # hint | solution | info
+    kind: str = "hint"  # hint | solution | info | gate (a locked answer: confirm to open)
     code: bool = False
 
     @property
@@ -73,6 +74,7 @@ class BoundExercise:
         self._store = store
         self._widget: ExerciseWidget | None = None
         self._session_hints = 0
+        self._in_cells = False  # a check() output is on screen: later checks update it too
 
     # -- identity ---------------------------------------------------------------------------
     @property
@@ -94,8 +96,31 @@ class BoundExercise:
         lines.append(f"Answer with {self.handle}.check(...); stuck? {self.handle}.hint()")
         return "\n".join(lines)
 
-    def reference_answer(self) -> Any:
-        """A right answer for this learner (for solution editions, demos and tests)."""
+    def reference_answer(self, confirm: bool = False) -> Any:
+        """A right answer for this learner, behind the same gate as ``solution()``.
+
+        Without ``confirm=True`` it asks first (a note, not the answer); with it, the answer is
+        returned and the view is recorded in your progress, like a solution. In strict mode (the
+        solution editions in CI) it answers at once, still recorded. Instructor tools and the
+        self-tests use ``exercise.reference_answer(ctx)``, which records nothing.
+        """
+        from pm_toolkit import config
+
+        if not confirm and not config.strict_mode():
+            return Note(
+                "Show a right answer?",
+                "Seeing a right answer is recorded in your progress, like the solution (it still "
+                f"counts once you solve it). To see it, call {self.handle}.reference_answer(confirm=True).",
+                "gate",
+            )
+        self._safe_record(
+            {
+                "action": "solution",
+                "exercise": self.id,
+                "lesson": self.exercise.lesson,
+                "via": "reference_answer",
+            }
+        )
         return self.exercise.reference_answer(self.ctx)
 
     # -- checking --------------------------------------------------------------------------
@@ -126,23 +151,55 @@ class BoundExercise:
         call: Any = None,
         evidence: Any = None,
         numbers: Any = None,
+        typed: bool = False,
     ) -> Outcome:
-        """What the Check button does (same path as ``check``; never raises from a click)."""
+        """What the Check button does (same path as ``check``; never raises from a click).
+
+        ``typed``: the answer was typed in the widget's box (messages then name no variable).
+        """
         self._from_widget = True
         try:
-            return self._check(_memo(answer, ticks, call, evidence, numbers), None)
+            return self._check(_memo(answer, ticks, call, evidence, numbers), None, typed=typed)
         finally:
             self._from_widget = False
 
     _from_widget = False
 
-    def _check(self, answer: Any, ticks: Any) -> Outcome:
+    def _check(self, answer: Any, ticks: Any, *, typed: bool = False) -> Outcome:
         if ticks is not None:
             from pm_toolkit.exercises.kinds.judgement import JudgementAnswer
 
-            if not isinstance(answer, JudgementAnswer):
+            if not is_a(answer, JudgementAnswer):
                 answer = JudgementAnswer(answer, ticks)
-        outcome = self.exercise.evaluate(answer, self.ctx)
+        if is_a(answer, Note) and answer.kind == "gate":
+            outcome = Outcome(
+                "invalid_input",
+                f"That is the locked right answer, not an answer: call "
+                f"{self.handle}.reference_answer(confirm=True) to open it (recorded), or type yours.",
+                exercise_id=self.id,
+            )
+            self._show(outcome)
+            return outcome
+        outcome = self.exercise.evaluate(answer, self.ctx, typed=typed)
+        if (
+            outcome.status == "not_attempted"
+            and self.exercise.kind.is_not_attempted(answer)
+            and not _strict()  # a solution edition must hold real answers, not blanks
+        ):
+            # The blank is still in this cell, but the question may have been answered (in the
+            # widget, or before a restart): show that, so the cell and the widget agree.
+            saved = self.last_outcome()
+            if saved is not None and saved.status != "not_attempted":
+                self._safe_record(_blank_check(self))
+                outcome = dataclasses.replace(
+                    saved,
+                    message=_join(
+                        saved.message,
+                        "(Your saved result. To check a new answer here, replace the ____.)",
+                    ),
+                )
+                self._show(outcome, from_here=True)
+                return dataclasses.replace(outcome, live=self)
         if outcome.correct:
             entry = self._safe_last() or {}
             hints = entry.get("hints", 0)
@@ -153,11 +210,31 @@ class BoundExercise:
             else:
                 note = "Solved without hints. Nice work!"
             outcome = dataclasses.replace(outcome, message=_join(outcome.message, note))
-        self._record(outcome, answer)
-        # An untouched blank in a code cell must not wipe the widget's restored result.
-        if self._widget is not None and (self._from_widget or outcome.status != "not_attempted"):
+        failure = self._record(outcome, answer)
+        if failure:
+            outcome = dataclasses.replace(
+                outcome, message=_join(outcome.message, f"⚠ Not saved: {failure}.")
+            )
+        self._show(outcome)
+        return dataclasses.replace(outcome, live=self)
+
+    def _show(self, outcome: Outcome, *, from_here: bool = False) -> None:
+        """Bring every face of this question to the same status: the widget and earlier
+        ``check()`` outputs. An untouched blank never wipes a real result."""
+        if outcome.status == "not_attempted" and not self._from_widget and not from_here:
+            return
+        if self._widget is not None:
             self._widget.show_outcome(outcome)
-        return outcome
+        if self._in_cells:
+            from pm_toolkit.exercises.render import show_live
+
+            show_live(outcome, update=True)
+
+    def show_in_cell(self, outcome: Outcome) -> None:
+        """Display ``outcome`` as a cell's output that later checks of this question update."""
+        from pm_toolkit.exercises.render import show_live
+
+        self._in_cells = show_live(outcome) or self._in_cells
 
     def _raise_if_strict(self, outcome: Outcome) -> None:
         from pm_toolkit import config
@@ -165,7 +242,8 @@ class BoundExercise:
         if config.strict_mode() and not outcome.correct:
             raise ExerciseNotCorrect(f"[strict mode] {self.id}: {outcome.text}")
 
-    def _record(self, outcome: Outcome, answer: Any) -> None:
+    def _record(self, outcome: Outcome, answer: Any) -> str:
+        """Save the check; returns "" or, when it could not be saved, why."""
         event: dict[str, Any] = {
             "action": "check",
             "exercise": self.id,
@@ -182,15 +260,22 @@ class BoundExercise:
             # once the learner has answered, and it only fits this learner's data.
             event["raw"] = _raw_answer(answer)
             event["scale"] = self.ctx.scale
-        self._safe_record(event)
+        return self._safe_record(event)
 
-    def _safe_record(self, event: dict[str, Any]) -> None:
+    def _safe_record(self, event: dict[str, Any]) -> str:
+        """Record an event; a failure (a full disk) is returned as words, never raised."""
+        from pm_toolkit.exercises.model import log_checker_error
+        from pm_toolkit.exercises.store import ProgressNotSaved
+
         try:
             self.store.record(event)
-        except Exception:  # a full disk must not break a lesson
-            from pm_toolkit.exercises.model import log_checker_error
-
+        except ProgressNotSaved as exc:
             log_checker_error(f"could not save progress for {self.id}")
+            return exc.strerror or str(exc)
+        except Exception:  # a broken store must not break a lesson
+            log_checker_error(f"could not save progress for {self.id}")
+            return "your progress could not be saved (details are in the log)"
+        return ""
 
     def _safe_last(self) -> dict[str, Any] | None:
         try:
@@ -393,7 +478,7 @@ def _memo(answer: Any, ticks: Any, call: Any, evidence: Any, numbers: Any) -> An
         return answer
     from pm_toolkit.exercises.kinds.judgement import JudgementAnswer
 
-    if isinstance(answer, JudgementAnswer):
+    if is_a(answer, JudgementAnswer):
         return dataclasses.replace(
             answer,
             ticks=answer.ticks if ticks is None else ticks,
@@ -413,11 +498,11 @@ def _answer_text(answer: Any) -> str:
         try:
             import pandas as pd
 
-            if isinstance(answer, pd.DataFrame):
+            if is_a(answer, pd.DataFrame):
                 return f"<table {answer.shape[0]}x{answer.shape[1]}>"
         except ImportError:  # pragma: no cover
             pass
-        return answer if isinstance(answer, str) else describe(answer, limit=200)
+        return str.__str__(answer) if is_text(answer) else describe(answer, limit=200)
     except Exception:
         return "<answer>"
 
@@ -426,12 +511,32 @@ _MAX_RAW_CHARS = 200_000  # keep the progress log small; a bigger answer is re-r
 
 
 def _raw_answer(answer: Any) -> Any:
-    """The answer encoded for re-checking, or a marker when it is too large to keep."""
+    """The answer encoded for re-checking, or a marker when it is too large (or too odd) to keep."""
     import json
 
     from pm_toolkit.exercises.answer_codec import TAG, encode_answer
 
-    raw = encode_answer(answer)
-    if len(json.dumps(raw, default=str)) > _MAX_RAW_CHARS:
+    try:
+        raw = encode_answer(answer)
+        size = len(json.dumps(raw, default=lambda v: f"<{type(v).__name__}>"))
+    except Exception:  # an object built to break things: keep that it was unreadable
+        return {TAG: "unreadable", "type": type(answer).__name__}
+    if size > _MAX_RAW_CHARS:
         return {TAG: "unreadable", "type": "too large to store"}
     return raw
+
+
+def _strict() -> bool:
+    from pm_toolkit import config
+
+    return config.strict_mode()
+
+
+def _blank_check(b: BoundExercise) -> dict[str, Any]:
+    return {
+        "action": "check",
+        "exercise": b.id,
+        "lesson": b.exercise.lesson,
+        "kind": b.exercise.kind.kind_name,
+        "status": "not_attempted",
+    }

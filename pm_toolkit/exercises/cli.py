@@ -67,19 +67,36 @@ def _extensions() -> list[object]:
 
 
 def _progress(args: argparse.Namespace) -> int:
+    import sys
+    import warnings
+
+    from pm_toolkit.cli import CommandError
     from pm_toolkit.exercises.progress_view import progress
     from pm_toolkit.exercises.store import ProgressStore
 
-    store = ProgressStore(learner=args.learner)
-    view = progress(store=store)
+    # A damaged store is repaired with warnings: print them as plain lines, not Python's
+    # "file:line: UserWarning" form, and turn anything unreadable into one sentence.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            store = ProgressStore(learner=args.learner)
+            view = progress(store=store)
+            exported = store.export() if args.export else None
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        except OSError as exc:
+            raise CommandError(
+                f"could not read your progress ({exc.strerror or exc}); "
+                "check the folder in PM_TOOLKIT_PROGRESS_DIR (or ~/.pm_toolkit/progress)"
+            ) from None
+    for w in caught:
+        print(f"note: {w.message}", file=sys.stderr)
     if args.export:
-        data = {"course": view.to_dict(), "store": store.export()}
+        data = {"course": view.to_dict(), "store": exported}
         path = Path(args.export)
         try:
             path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         except OSError as exc:
-            from pm_toolkit.cli import CommandError
-
             raise CommandError(
                 f"could not write {path}: {exc.strerror}; choose another file"
             ) from None

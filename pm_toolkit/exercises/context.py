@@ -13,7 +13,9 @@ are cached on the context, so the second check of an exercise is fast.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+import time
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -22,6 +24,22 @@ if TYPE_CHECKING:
 SCALES = ("tiny", "small", "large")
 
 _T = TypeVar("_T")
+
+
+class LearnerRun:
+    """One check's run of learner code: a time budget shared by every execution, and the
+    results already produced, so a wrong-answer matcher reuses them instead of running the
+    learner's query or function again.
+    """
+
+    def __init__(self, budget: float | None) -> None:
+        self.budget = budget
+        self.deadline = None if budget is None else time.monotonic() + budget
+        self.results: dict[Any, Any] = {}
+
+    def time_left(self) -> float | None:
+        """Seconds left of the budget (may be ≤ 0), or None when there is no limit."""
+        return None if self.deadline is None else self.deadline - time.monotonic()
 
 
 class LearnerContext:
@@ -44,8 +62,10 @@ class LearnerContext:
 
         if scale not in SCALES:
             raise ValueError(f"scale must be one of {SCALES}; got {scale!r}")
-        if learner is None:
-            learner = learner_mod.current_learner()
+        # One spelling per learner: the progress folder and the data seed both use it.
+        learner = learner_mod.normalise(
+            learner if learner is not None else learner_mod.current_learner()
+        )
         if seed is None:
             seed = learner_mod.seed_for(learner)
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -55,6 +75,7 @@ class LearnerContext:
         self._loaded: dict[str, pd.DataFrame] = {}
         #: Per-exercise cache of resolved references and expected values (never persisted).
         self.cache: dict[str, Any] = {}
+        self._run: LearnerRun | None = None
 
     @classmethod
     def current(cls, scale: str = "small") -> LearnerContext:
@@ -84,6 +105,57 @@ class LearnerContext:
             self.cache[key] = make()
         return self.cache[key]
 
+    # -- running learner code -------------------------------------------------------------------
+    @contextlib.contextmanager
+    def learner_run(self, budget: float | None) -> Iterator[LearnerRun]:
+        """The scope of one check: learner code run inside shares ``budget`` seconds in all.
+
+        ``sql`` honours the budget and reuses results; see :class:`LearnerRun`.
+        """
+        outer, self._run = self._run, LearnerRun(budget)
+        try:
+            yield self._run
+        finally:
+            self._run = outer
+
+    @contextlib.contextmanager
+    def trusted(self) -> Iterator[None]:
+        """Author code (a reference, a declared wrong value) runs outside the learner's budget."""
+        outer, self._run = self._run, None
+        try:
+            yield
+        finally:
+            self._run = outer
+
+    @property
+    def run(self) -> LearnerRun | None:
+        """The check in progress (None outside one, or inside :meth:`trusted`)."""
+        return self._run
+
+    def time_left(self) -> float | None:
+        """Seconds left for learner code in this check, or None without a limit."""
+        return None if self._run is None else self._run.time_left()
+
+    def limited(self, key: Any, run: Callable[[float | None], _T], timeout: float | None) -> _T:
+        """``run(timeout)`` within the check's budget, its result reused for the same ``key``.
+
+        Raises ``TimeoutError`` at once when the budget is spent: a wrong-answer matcher must
+        not run the learner's query again past the limit the learner was promised.
+        """
+        scope = self._run
+        if scope is None:
+            return run(timeout)
+        if key in scope.results:
+            return _copied(scope.results[key])
+        left = scope.time_left()
+        if left is not None:
+            if left <= 0:
+                raise TimeoutError("the time for this check ran out")
+            timeout = left if timeout is None else min(timeout, left)
+        result = run(timeout)
+        scope.results[key] = result
+        return _copied(result)
+
     def load(self, table: str) -> pd.DataFrame:
         """One table of the learner's data (a copy: checkers may modify it freely)."""
         if table not in self._loaded:
@@ -102,15 +174,19 @@ class LearnerContext:
     def sql(self, query: str, timeout: float | None = None) -> pd.DataFrame:
         """Run a DuckDB query over the learner's data; returns a DataFrame. With ``timeout``
         (seconds) a longer query is stopped with ``TimeoutError``."""
+        key = ("sql", " ".join(str(query).split()))
         if self._tables is None:
             from pm_toolkit import data
 
-            return data.sql(query, scale=self.scale, seed=self.seed, timeout=timeout)
+            return self.limited(
+                key, lambda t: data.sql(query, scale=self.scale, seed=self.seed, timeout=t), timeout
+            )
         from pm_toolkit.data.query import run_query
         from pm_toolkit.exercises.kinds.sql import _connection
 
         tables = self._tables
-        return run_query(_connection(self, ("ctx-tables",), lambda: tables), query, timeout)
+        con = _connection(self, ("ctx-tables",), lambda: tables)
+        return self.limited(key, lambda t: run_query(con, query, t), timeout)
 
     def manifest(self) -> dict[str, Any]:
         """The planted parameters of the learner's data (ground truth for checkers)."""
@@ -119,3 +195,14 @@ class LearnerContext:
         from pm_toolkit import data
 
         return data.manifest(scale=self.scale, seed=self.seed)
+
+
+def trusted(ctx: LearnerContext | None) -> contextlib.AbstractContextManager[None]:
+    """``ctx.trusted()``, or a no-op without a context (kinds are also used without one)."""
+    return ctx.trusted() if ctx is not None else contextlib.nullcontext()
+
+
+def _copied(value: Any) -> Any:
+    # A reused table is handed out as a copy: a matcher may modify what it gets.
+    copy = getattr(value, "copy", None)
+    return copy() if callable(copy) and hasattr(value, "columns") else value

@@ -37,6 +37,28 @@ _BEGIN = re.compile(r"^\s*(#|<!--)\s*BEGIN SOLUTION\s*(-->)?\s*$")
 _END = re.compile(r"^\s*(#|<!--)\s*END SOLUTION\s*(-->)?\s*$")
 _LEARNER = re.compile(r"^(\s*)# LEARNER: ?(.*)$")
 _SOLUTION_CELL = re.compile(r"^\s*# SOLUTION CELL\s*$")
+_ENGINE_IMPORT = re.compile(r"^(\s*from pm_toolkit\.exercises import )(.+?)(\s*#.*)?$")
+
+
+def drop_blank_import(source: str) -> str:
+    """Take ``____`` out of ``from pm_toolkit.exercises import ...`` lines.
+
+    The blank is a built-in once ``pm_toolkit.exercises`` is imported, so it only ever shows
+    in the cells where a learner replaces it (a setup line naming it puzzles non-programmers).
+
+    >>> drop_blank_import("from pm_toolkit.exercises import ____, lesson")
+    'from pm_toolkit.exercises import lesson'
+    """
+    out = []
+    for line in source.splitlines():
+        m = _ENGINE_IMPORT.match(line)
+        if m and "(" not in m.group(2):
+            names = [n.strip() for n in m.group(2).split(",") if n.strip() and n.strip() != "____"]
+            if not names:
+                continue
+            line = m.group(1) + ", ".join(names) + (m.group(3) or "")
+        out.append(line)
+    return "\n".join(out)
 
 
 class EditionError(ValueError):
@@ -109,6 +131,8 @@ def make_edition(source_nb: Any, edition: Edition, *, stem: str, source_name: st
             text = transform_source("\n".join(lines), edition, where=where)
         else:
             text = transform_source(cell.source, edition, where=where)
+        if cell.cell_type == "code":
+            text = drop_blank_import(text)
         if cell.cell_type == "code" and not text.strip() and cell.source.strip():
             continue  # e.g. a cell of "# LEARNER:" lines only: nothing to show in this edition
         tags = [t for t in cell.get("metadata", {}).get("tags", []) if t != "solution"]

@@ -5,7 +5,7 @@ not attempted → read (parse) → correct? → declared wrong answers → gener
 Every step is wrapped: a bug in a checker becomes "could not check", never a traceback.
 
 >>> from pm_toolkit.exercises import Exercise, Number, WrongAnswer
->>> from pm_toolkit.exercises.context import LearnerContext
+>>> from pm_toolkit.exercises.context import LearnerContext, trusted
 >>> ex = Exercise(
 ...     id="start_here.aov", title="Average order value", variable="aov",
 ...     prompt="Three orders: ₹400, ₹650 and ₹1,200. What is the average order value?",
@@ -26,8 +26,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pm_toolkit.exercises.context import LearnerContext
+from pm_toolkit.exercises.context import LearnerContext, trusted
 from pm_toolkit.exercises.kinds.base import AnswerKind
+from pm_toolkit.exercises.kinds.functions import TimeLimitExceeded
 from pm_toolkit.exercises.outcome import Outcome
 from pm_toolkit.exercises.parsing import InvalidInput
 from pm_toolkit.exercises.placeholder import ____
@@ -143,11 +144,26 @@ class WrongAnswer:
         return self.resolved_value(ctx)
 
     def matches(self, parsed: Any, kind: AnswerKind, ctx: LearnerContext) -> bool:
+        """Whether the learner's (read) answer is this mistake.
+
+        Inside a check, a predicate runs within what is left of the check's time budget (it may
+        run the learner's query or function again); a declared wrong value is the author's and
+        is computed outside it.
+        """
         if self.predicate is not None:
-            return bool(self.predicate(parsed, ctx))
+            left = ctx.time_left() if ctx is not None else None
+            if left is None:
+                return bool(self.predicate(parsed, ctx))
+            if left <= 0:
+                return False
+            from pm_toolkit.exercises.kinds.functions import run_with_time_limit
+
+            return bool(run_with_time_limit(self.predicate, (parsed, ctx), left))
         if self.fn is not None:
             return kind.matches(parsed, self.fn, ctx)
-        return kind.matches(parsed, self.resolved_value(ctx), ctx, abs=self.abs, rel=self.rel)
+        with trusted(ctx):
+            target = self.resolved_value(ctx)
+        return kind.matches(parsed, target, ctx, abs=self.abs, rel=self.rel)
 
 
 @dataclass(frozen=True)
@@ -177,6 +193,10 @@ class Exercise:
     lesson: str = ""
     hints_after: int = 1
     tags: Sequence[str] = field(default=())
+
+    def __repr__(self) -> str:
+        # Never the reference, the solution or the declared mistakes: the repr is one keypress away.
+        return f"Exercise(id={self.id!r}, title={self.title!r}, kind={self.kind!r})"
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip() or " " in self.id:
@@ -227,7 +247,9 @@ class Exercise:
         )
 
     def reference_answer(self, ctx: LearnerContext) -> Any:
-        """What a learner would submit to be right (solution editions, self-tests)."""
+        """What a learner would submit to be right: the internal path for the self-tests, the
+        instructor's answer sheets and the solution editions (``BoundExercise.reference_answer``
+        is the learner's, behind the solution gate)."""
         return self.kind.reference_answer(self.resolve_reference(ctx), ctx)
 
     def placeholder(self) -> Any:
@@ -235,10 +257,14 @@ class Exercise:
         return ____
 
     # -- checking --------------------------------------------------------------------------
-    def evaluate(self, answer: Any, ctx: LearnerContext) -> Outcome:
-        """Check an answer for this learner; never raises (a checker bug is "could not check")."""
+    def evaluate(self, answer: Any, ctx: LearnerContext, *, typed: bool = False) -> Outcome:
+        """Check an answer for this learner; never raises (a checker bug is "could not check").
+
+        ``typed=True``: the learner typed the answer in the widget's box, so messages do not
+        name a code variable they never wrote.
+        """
         try:
-            return self._evaluate(answer, ctx)
+            return self._evaluate(answer, ctx, typed)
         except Exception:
             log_checker_error(f"checker error in exercise {self.id}")
             return Outcome(
@@ -248,7 +274,7 @@ class Exercise:
                 exercise_id=self.id,
             )
 
-    def _evaluate(self, answer: Any, ctx: LearnerContext) -> Outcome:
+    def _evaluate(self, answer: Any, ctx: LearnerContext, typed: bool) -> Outcome:
         kind = self.kind
         if kind.is_not_attempted(answer):
             return Outcome("not_attempted", self._nudge(), exercise_id=self.id)
@@ -256,7 +282,14 @@ class Exercise:
             parsed = kind.parse(answer, ctx)
         except InvalidInput as exc:
             return Outcome("invalid_input", str(exc), exercise_id=self.id)
-        expected = self.expected(ctx)
+        expected = self.expected(ctx)  # the author's reference: computed outside the budget
+        # Every run of learner code from here on (the comparison and each declared-mistake
+        # matcher) shares one time budget, and a result already computed is reused.
+        with ctx.learner_run(kind.time_budget(expected)):
+            return self._judge(parsed, expected, ctx, typed)
+
+    def _judge(self, parsed: Any, expected: Any, ctx: LearnerContext, typed: bool) -> Outcome:
+        kind = self.kind
         try:
             verdict = kind.compare(parsed, expected, ctx)
         except InvalidInput as exc:
@@ -281,13 +314,17 @@ class Exercise:
                 reveal=verdict.reveal,
             )
         you_gave = f"You gave {kind.echo(parsed)}" + (
-            f" for `{self.variable}`." if self.variable else "."
+            f" for `{self.variable}`." if self.variable and not typed else "."
         )
         for w in self.wrong_answers:
+            if w.predicate is not None and not kind.well_typed(parsed):
+                continue  # a predicate is written for answers of the kind's type
             try:
                 hit = w.matches(parsed, kind, ctx)
-            except Exception:
-                log_checker_error(f"wrong-answer matcher failed in exercise {self.id}")
+            except (TimeoutError, TimeLimitExceeded):
+                hit = False  # the learner's code ran out of time: not this mistake
+            except Exception as exc:
+                self._log_matcher_error(ctx, exc)
                 hit = False
             if hit:
                 return Outcome(
@@ -309,6 +346,14 @@ class Exercise:
             table=verdict.table,
             table_header=verdict.table_header,
         )
+
+    def _log_matcher_error(self, ctx: LearnerContext, exc: Exception) -> None:
+        # Once per exercise and error type in a session: a matcher that trips over one odd
+        # answer must not fill the log with the same traceback on every check.
+        key = f"{self.id}:matcher-error:{type(exc).__name__}"
+        if key not in ctx.cache:
+            ctx.cache[key] = True
+            log_checker_error(f"wrong-answer matcher failed in exercise {self.id}")
 
     def _nudge(self) -> str:
         if self.kind.input_style in {"radio", "checkboxes", "ordering"}:

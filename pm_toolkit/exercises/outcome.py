@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Status = Literal["correct", "incorrect", "not_attempted", "invalid_input", "could_not_check"]
 
@@ -65,6 +65,8 @@ class Outcome:
     table_header: tuple[str, ...] = field(default=())
     #: Shown whatever the state, e.g. the model answer once a judgement answer is written.
     reveal: str = ""
+    #: The bound exercise that made it (set by ``check``), so its cell output stays current.
+    live: Any = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.status not in LABELS:
@@ -117,6 +119,16 @@ class Outcome:
 
     def _repr_html_(self) -> str:
         return self.html()
+
+    def _ipython_display_(self) -> None:
+        # A checked outcome is shown as an updatable output: when the same question is checked
+        # again (in the widget, say), this output changes with it. One status per question.
+        if self.live is not None:
+            self.live.show_in_cell(self)
+            return
+        from pm_toolkit.exercises.render import show_live
+
+        show_live(self, keep=False)
 
     def html(self) -> str:
         """HTML for the feedback area: learner values are escaped, theme colours are CSS vars."""

@@ -41,6 +41,18 @@ class _Blank:
 ____ = _Blank()
 
 
+def install_blank() -> None:
+    """Make ``____`` a built-in name, so an answer cell needs no import line for it.
+
+    A setup cell then reads ``from pm_toolkit.exercises import lesson``: the blank appears
+    only where the learner replaces it. Harmless to repeat; never replaces another ``____``.
+    """
+    import builtins
+
+    if getattr(builtins, "____", ____) is ____:
+        builtins.____ = ____  # type: ignore[attr-defined]
+
+
 def _noop_pass(*args: Any, **kwargs: Any) -> None:
     pass
 
@@ -80,7 +92,7 @@ def is_placeholder(answer: Any) -> bool:
     """
     if answer is ____ or answer is Ellipsis or answer is None:
         return True
-    if isinstance(answer, str):
-        s = answer.strip()
+    if issubclass(type(answer), str):  # the real type: an object can fake __class__
+        s = str.__str__(answer).strip()
         return s in {"", "____", "...", "None"} or (set(s) == {"_"} and len(s) >= 2)
     return bool(callable(answer) and is_empty_function(answer))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pm_toolkit.exercises.bound import BoundExercise
+    from pm_toolkit.exercises.outcome import Outcome
 
 # JupyterLab theme variables keep text readable in dark themes; fallbacks for other front ends.
 _BOX_STYLE = (
@@ -77,3 +78,30 @@ def exercise_html(b: BoundExercise) -> str:
         f"<div class='pm-exercise pm-static' style='{_BOX_STYLE}'>{prompt_html(b)}{opt_html}"
         f"<div><em>{html.escape(_how_to(b))}</em></div>{last_html}</div>"
     )
+
+
+def show_live(outcome: Outcome, *, update: bool = False, keep: bool = True) -> bool:
+    """Display an outcome in the cell output (or, with ``update``, replace every output shown
+    for the same question). Returns whether an updatable output was made.
+
+    All outputs of one question share one display id, so a later check updates them together.
+    """
+    try:
+        from IPython.display import display, update_display
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        return False
+    bundle = {
+        "text/plain": outcome.text,
+        "text/html": outcome.html(),
+        "text/markdown": outcome._repr_markdown_(),
+    }
+    display_id = f"pm-outcome-{outcome.exercise_id}" if keep and outcome.exercise_id else None
+    if update:
+        if display_id:
+            update_display(bundle, display_id=display_id, raw=True)
+        return False
+    if display_id:
+        display(bundle, display_id=display_id, raw=True)
+        return True
+    display(bundle, raw=True)
+    return False

@@ -154,7 +154,7 @@ def _first_exercise_answer() -> str:
 
     ctx = LearnerContext()
     first = lesson("start_here", ctx=ctx).q1
-    return str(first.reference_answer())
+    return str(first.exercise.reference_answer(first.ctx))
 
 
 def test_check_hint_and_restored_outcome(lab, page):

@@ -82,6 +82,21 @@ class AnswerKind:
         """(answer, message) pairs the kind itself declares, e.g. each wrong choice's feedback."""
         return []
 
+    def time_budget(self, expected: Any) -> float | None:
+        """Seconds all runs of the learner's code in one check may take together (None: no limit).
+
+        Kinds that run learner code (SQL, functions) set it; declared-mistake matchers share it.
+        """
+        return None
+
+    def well_typed(self, parsed: Any) -> bool:
+        """Whether a read answer has the type this kind's matchers are written for.
+
+        A ``WrongAnswer(predicate=...)`` is asked only about well-typed answers, so a predicate
+        written for a DataFrame never sees a list (and never logs an error for it).
+        """
+        return True
+
     def expected_strings(self, expected: Any) -> list[str]:
         """Ways the expected value could appear in text; self-tests assert none leak."""
         return []
@@ -103,3 +118,28 @@ def stable_shuffle(items: Sequence[Any], *, seed: int, salt: str) -> list[Any]:
     order = list(items)
     random.Random(f"{seed}:{salt}").shuffle(order)
     return order
+
+
+def neutral_order(items: Sequence[str], right: Sequence[str] | None = None) -> list[str]:
+    """Items in an order that never spells out an answer: alphabetical, and if that happens to be
+    the right order (or its reverse), shifted by one.
+
+    Messages that list options or items use this, so "not one of the items" never lists them
+    in the order the learner is asked for.
+
+    >>> neutral_order(["b", "a", "c"])
+    ['a', 'b', 'c']
+    >>> neutral_order(["a", "b", "c"], right=["a", "b", "c"])
+    ['b', 'c', 'a']
+    """
+    order = sorted(items, key=lambda t: (str(t).casefold(), str(t)))
+    if right is not None and len(order) >= 3:
+        right = list(right)
+        if order in (right, right[::-1]):
+            order = order[1:] + order[:1]
+    return order
+
+
+def listing(items: Sequence[str], right: Sequence[str] | None = None) -> str:
+    """``'a'; 'b'; 'c'`` in :func:`neutral_order`."""
+    return "; ".join(repr(i) for i in neutral_order(items, right))

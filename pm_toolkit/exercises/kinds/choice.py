@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pm_toolkit.exercises.kinds.base import AnswerKind, Verdict
-from pm_toolkit.exercises.parsing import InvalidInput, describe
+from pm_toolkit.exercises.kinds.base import AnswerKind, Verdict, listing, neutral_order
+from pm_toolkit.exercises.parsing import InvalidInput, describe, is_text
 
 if TYPE_CHECKING:
     from pm_toolkit.exercises.context import LearnerContext
@@ -23,9 +23,9 @@ def _norm(text: str) -> str:
 
 
 def _lookup(options: Sequence[str], answer: Any) -> str | None:
-    if not isinstance(answer, str):
+    if not is_text(answer):
         return None
-    wanted = _norm(answer)
+    wanted = _norm(str.__str__(answer))
     for key in options:
         if _norm(key) == wanted:
             return key
@@ -58,7 +58,8 @@ class Choice(AnswerKind):
     def __init__(self, options: Mapping[str, str], shuffle: bool = True) -> None:
         self.options = _check_options(options, "Choice")
         self.shuffle = bool(shuffle)
-        self.accepted_forms = "one of: " + "; ".join(repr(k) for k in self.options)
+        # Alphabetical: authors often list the right option first.
+        self.accepted_forms = "one of: " + listing(list(self.options))
 
     def __repr__(self) -> str:
         return f"Choice(options={list(self.options)!r}, shuffle={self.shuffle})"
@@ -107,8 +108,9 @@ class MultiChoice(AnswerKind):
     def __init__(self, options: Mapping[str, str], shuffle: bool = True) -> None:
         self.options = _check_options(options, "MultiChoice")
         self.shuffle = bool(shuffle)
+        # The example is a shape, never a set of real options (it could be the right set).
         self.accepted_forms = (
-            "a list of options, e.g. [" + ", ".join(repr(k) for k in list(self.options)[:2]) + "]"
+            "a list of the options you tick, e.g. ['first option', 'second option']"
         )
 
     def __repr__(self) -> str:
@@ -135,14 +137,14 @@ class MultiChoice(AnswerKind):
         return sorted(self.expected(reference, ctx))
 
     def is_not_attempted(self, answer: Any) -> bool:
-        if isinstance(answer, (list, tuple, set, frozenset)) and len(answer) == 0:
+        if issubclass(type(answer), (list, tuple, set, frozenset)) and len(answer) == 0:
             return True
         return super().is_not_attempted(answer)
 
     def parse(self, answer: Any, ctx: LearnerContext) -> frozenset[str]:
-        if isinstance(answer, str):
+        if is_text(answer):
             answer = [answer]
-        if not isinstance(answer, (list, tuple, set, frozenset)):
+        if not issubclass(type(answer), (list, tuple, set, frozenset)):
             raise InvalidInput(
                 f"Expected a list of options, got {describe(answer)}. Give {self.accepted_forms}."
             )
@@ -150,7 +152,9 @@ class MultiChoice(AnswerKind):
         for a in answer:
             key = _lookup(list(self.options), a)
             if key is None:
-                raise InvalidInput(f"{describe(a)} is not one of the options {list(self.options)}.")
+                raise InvalidInput(
+                    f"{describe(a)} is not one of the options: {listing(list(self.options))}."
+                )
             keys.append(key)
         return frozenset(keys)
 
@@ -201,12 +205,14 @@ class Ordering(AnswerKind):
             raise ValueError("Ordering items must be different from each other")
         self.items = items
         self.shuffle = bool(shuffle)
+        # A shape, not the items: any real order (even reversed) would give the answer away.
         self.accepted_forms = (
-            "a list of all the items in order, e.g. " + repr(list(reversed(items)))[:80]
+            "a list of all the items in order, e.g. ['first item', 'second item', …] "
+            "or 'first item > second item > …'"
         )
 
     def __repr__(self) -> str:
-        return f"Ordering(items={self.items!r})"
+        return f"Ordering(items={neutral_order(self.items, self.items)!r})"
 
     def expected(self, reference: Any, ctx: LearnerContext) -> tuple[str, ...]:
         ref = self.items if reference is None else reference
@@ -220,23 +226,25 @@ class Ordering(AnswerKind):
             self.expected(reference, None)
 
     def _keys(self, seq: Any, strict: bool = False) -> list[str]:
-        if isinstance(seq, str):
+        if is_text(seq):
+            seq = str.__str__(seq)
             seq = (
                 [s for s in seq.replace("→", ">").split(">")]
                 if ">" in seq or "→" in seq
                 else seq.split(",")
             )
-        if not isinstance(seq, (list, tuple)):
+        if not issubclass(type(seq), (list, tuple)):
             raise InvalidInput(f"Expected {self.accepted_forms}; got {describe(seq)}.")
         keys = []
         for s in seq:
-            k = _lookup(self.items, s.strip() if isinstance(s, str) else s)
+            k = _lookup(self.items, str.__str__(s).strip() if is_text(s) else s)
             if k is None:
                 raise (ValueError if strict else InvalidInput)(
-                    f"{describe(s)} is not one of the items {self.items}."
+                    f"{describe(s)} is not one of the items: {listing(self.items, self.items)}."
                 )
             keys.append(k)
-        missing = [i for i in self.items if i not in keys]
+        left_out = [i for i in self.items if i not in keys]
+        missing = neutral_order(left_out, left_out)
         doubled = sorted({k for k in keys if keys.count(k) > 1})
         if missing or doubled:
             parts = []

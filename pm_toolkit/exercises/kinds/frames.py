@@ -19,7 +19,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from pm_toolkit.exercises.kinds.base import AnswerKind, Verdict
-from pm_toolkit.exercises.parsing import describe, short_value
+from pm_toolkit.exercises.parsing import describe, is_a, short_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,13 +42,13 @@ def compare_frames(
     import numpy as np
     import pandas as pd
 
-    if isinstance(got, pd.Series):
+    if is_a(got, pd.Series):
         return Verdict(
             False,
             f"Expected a {noun} (DataFrame), but you gave a Series. "
             "Turn it into a table with .reset_index() or .to_frame().",
         )
-    if not isinstance(got, pd.DataFrame):
+    if not is_a(got, pd.DataFrame):
         return Verdict(False, f"Expected a {noun} (DataFrame), but got {describe(got)}.")
     gcols = [str(c) for c in got.columns]
     wcols = [str(c) for c in want.columns]
@@ -84,6 +84,11 @@ def compare_frames(
                 f"The row labels (index) of your {noun} differ; check what you grouped or set as index.",
             )
     for c in wcols:
+        if pd.api.types.is_complex_dtype(g[c]) or _holds_complex(g[c]):
+            # numpy would drop the imaginary part when comparing as floats: 100+1e9j is not 100
+            return Verdict(
+                False, f"Column {c!r} holds complex numbers (with a j part); use real numbers."
+            )
         gn = pd.api.types.is_numeric_dtype(g[c]) and not pd.api.types.is_bool_dtype(g[c])
         wn = pd.api.types.is_numeric_dtype(w[c]) and not pd.api.types.is_bool_dtype(w[c])
         if wn and not gn:
@@ -107,6 +112,12 @@ def compare_frames(
                 False, f"Row {labels[bad]}, column {c!r}: you have {short_value(g[c].iloc[bad])}."
             )
     return Verdict(True)
+
+
+def _holds_complex(s: Any) -> bool:
+    if s.dtype != object:
+        return False
+    return any(issubclass(type(v), complex) for v in s.head(1000))
 
 
 def _first_mismatch(gs: Any, ws: Any, rtol: float, atol: float, np: Any, pd: Any) -> int | None:
@@ -251,9 +262,14 @@ class DataFrameAnswer(TableKind):
     def compare(self, parsed: Any, expected: pd.DataFrame, ctx: LearnerContext) -> Verdict:
         return self.compare_table(parsed, expected)
 
+    def well_typed(self, parsed: Any) -> bool:
+        import pandas as pd
+
+        return is_a(parsed, pd.DataFrame)
+
     def echo(self, parsed: Any) -> str:
         import pandas as pd
 
-        if isinstance(parsed, pd.DataFrame):
+        if is_a(parsed, pd.DataFrame):
             return f"a table with {len(parsed):,} rows and columns {[str(c) for c in parsed.columns][:8]}"
         return describe(parsed)

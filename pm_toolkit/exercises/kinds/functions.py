@@ -21,8 +21,9 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from pm_toolkit.exercises.context import trusted
 from pm_toolkit.exercises.kinds.base import AnswerKind, Verdict
-from pm_toolkit.exercises.parsing import InvalidInput, describe, short_value
+from pm_toolkit.exercises.parsing import InvalidInput, describe, is_a, short_value
 
 if TYPE_CHECKING:
     from pm_toolkit.exercises.context import LearnerContext
@@ -93,7 +94,7 @@ def values_equal(a: Any, b: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool
 
     if isinstance(b, (pd.DataFrame, pd.Series)):
         if isinstance(b, pd.Series):
-            if not isinstance(a, pd.Series):
+            if not is_a(a, pd.Series):
                 return False
             a, b = a.to_frame("value"), b.to_frame("value")
         return compare_frames(a, b, ignore_index=False, rtol=rtol, atol=atol).correct
@@ -107,12 +108,12 @@ def values_equal(a: Any, b: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool
         if not (math.isfinite(fa) and math.isfinite(fb)):
             return fa == fb
         return math.fabs(fa - fb) <= atol + rtol * math.fabs(fb)
-    if isinstance(b, (list, tuple)) and not isinstance(a, str):
-        if not isinstance(a, (list, tuple, np.ndarray)) or len(a) != len(b):
+    if isinstance(b, (list, tuple)) and not is_a(a, str):
+        if not is_a(a, (list, tuple, np.ndarray)) or len(a) != len(b):
             return False
         return all(values_equal(x, y, rtol, atol) for x, y in zip(a, b, strict=False))
     if isinstance(b, dict):
-        if not isinstance(a, dict) or set(a) != set(b):
+        if not is_a(a, dict) or set(a) != set(b):
             return False
         return all(values_equal(a[k], b[k], rtol, atol) for k in b)
     try:
@@ -125,9 +126,9 @@ def _short_arg(v: Any) -> str:
     try:
         import pandas as pd
 
-        if isinstance(v, pd.DataFrame):
+        if is_a(v, pd.DataFrame):
             return f"<table: {len(v):,} rows>"
-        if isinstance(v, pd.Series):
+        if is_a(v, pd.Series):
             return f"<column: {len(v):,} values>"
     except ImportError:  # pragma: no cover
         pass
@@ -196,40 +197,80 @@ class FunctionAnswer(AnswerKind):
         return reference if callable(reference) else self.reference_fn
 
     def parse(self, answer: Any, ctx: LearnerContext) -> Callable[..., Any]:
-        if not callable(answer) or isinstance(answer, type):
+        if not callable(answer) or is_a(answer, type):
             raise InvalidInput(
                 f"Expected a function (def {self.name}(...): ...), but got {describe(answer)}."
             )
         return answer
 
+    def time_budget(self, expected: Any) -> float | None:
+        """The learner's function gets ``time_limit`` per case, once: matchers reuse its results."""
+        return self.time_limit * max(len(expected), 1)
+
+    def well_typed(self, parsed: Any) -> bool:
+        return callable(parsed)
+
+    def _learner_results(
+        self, fn: Callable[..., Any], cases: list[tuple], ctx: LearnerContext | None
+    ) -> list[tuple[str, Any]]:
+        """``("ok", value)``, ``("error", exc)``, ``("timeout", None)`` or ``("skipped", None)`` per case.
+
+        Each case runs once per check: inside ``ctx.learner_run`` the results are kept, so the
+        declared wrong functions are compared with them instead of running the learner's
+        function again (which would multiply its time limit).
+        """
+        scope = ctx.run if ctx is not None else None
+        key = ("function", id(fn), len(cases))
+        if scope is not None and key in scope.results:
+            return scope.results[key]
+        out: list[tuple[str, Any]] = []
+        for args in cases:
+            left = ctx.time_left() if ctx is not None else None
+            limit = self.time_limit if left is None else min(self.time_limit, left)
+            if limit <= 0:
+                out.append(("skipped", None))
+                continue
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # a FutureWarning must not sink a right answer
+                    out.append(("ok", run_with_time_limit(fn, copy.deepcopy(args), limit)))
+            except TimeLimitExceeded:
+                out.append(("timeout", None))
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # learner code: report, never propagate
+                out.append(("error", exc))
+        if scope is not None:
+            scope.results[key] = out
+        return out
+
     def compare(
         self, parsed: Callable[..., Any], expected: list[tuple[tuple, Any]], ctx: LearnerContext
     ) -> Verdict:
+        results = self._learner_results(parsed, [args for args, _want in expected], ctx)
         rows: list[tuple[str, ...]] = []
         wrong = 0
         notes: list[str] = []
         fname = getattr(parsed, "__name__", self.name)
         fname = self.name if fname == "<lambda>" else fname
-        for i, (args, want) in enumerate(expected):
+        for i, ((args, want), (how, got)) in enumerate(zip(expected, results, strict=True)):
             call = f"{fname}({', '.join(_short_arg(a) for a in args)})"
             shown = _short_arg(want) if i < self.show_expected else "—"
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # a FutureWarning must not sink a right answer
-                    got = run_with_time_limit(parsed, copy.deepcopy(args), self.time_limit)
-            except TimeLimitExceeded:
+            if how == "timeout":
                 wrong += 1
                 rows.append((call, f"took longer than {self.time_limit:g} s", shown, "✗"))
                 notes.append(
                     f"When we called {call}, it took longer than {self.time_limit:g} s; is there an endless loop?"
                 )
                 continue
-            except KeyboardInterrupt:
-                raise
-            except BaseException as exc:  # learner code: report, never propagate
+            if how == "skipped":
                 wrong += 1
-                rows.append((call, f"raised {type(exc).__name__}", shown, "✗"))
-                notes.append(f"When we called {call}, Python raised {_one_line(exc)}")
+                rows.append((call, "not run: the time ran out", shown, "✗"))
+                continue
+            if how == "error":
+                wrong += 1
+                rows.append((call, f"raised {type(got).__name__}", shown, "✗"))
+                notes.append(f"When we called {call}, Python raised {_one_line(got)}")
                 continue
             ok = values_equal(got, want, self.rtol, self.atol)
             if got is None and want is not None:
@@ -247,10 +288,15 @@ class FunctionAnswer(AnswerKind):
         return Verdict(False, msg, tuple(rows), header)
 
     def matches(self, parsed, value, ctx, *, abs=None, rel=None) -> bool:
-        """True when the learner's function behaves like the wrong function ``value`` on every case."""
+        """True when the learner's function behaves like the wrong function ``value`` on every case.
+
+        The wrong function is the author's (run without the learner's budget); the learner's
+        results come from the check already made.
+        """
         if not callable(value):
             return False
-        wrong = self.expected(value, ctx)
+        with trusted(ctx):
+            wrong = self.expected(value, ctx)
         return self.compare(parsed, wrong, ctx).correct
 
     def echo(self, parsed: Any) -> str:

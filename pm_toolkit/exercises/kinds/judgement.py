@@ -27,13 +27,12 @@ True
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pm_toolkit.exercises.kinds.base import AnswerKind, Verdict
-from pm_toolkit.exercises.parsing import InvalidInput, describe
+from pm_toolkit.exercises.parsing import InvalidInput, describe, is_a, is_text
 
 if TYPE_CHECKING:
     from pm_toolkit.exercises.context import LearnerContext
@@ -194,13 +193,13 @@ class Judgement(AnswerKind):
         )
 
     def is_not_attempted(self, answer: Any) -> bool:
-        if isinstance(answer, JudgementAnswer):
+        if is_a(answer, JudgementAnswer):
             return super().is_not_attempted(answer.text) and not answer.structured
         return super().is_not_attempted(answer)
 
     def parse(self, answer: Any, ctx: LearnerContext) -> _Parsed:
         ticks, call, evidence, numbers = None, None, (), {}
-        if isinstance(answer, JudgementAnswer):
+        if is_a(answer, JudgementAnswer):
             ticks, call, evidence, numbers = (
                 answer.ticks,
                 answer.call,
@@ -211,8 +210,9 @@ class Judgement(AnswerKind):
         parsed_call = self._parse_call(call)
         parsed_evidence = self._parse_evidence(evidence)
         parsed_numbers = self._parse_numbers(numbers, ctx)
-        if not isinstance(answer, str):
+        if not is_text(answer):
             raise InvalidInput(f"Expected your reasoning as text, got {describe(answer)}.")
+        answer = str.__str__(answer)
         if len(answer.split()) < self.min_words:
             raise InvalidInput(
                 f"Write at least {self.min_words} words of reasoning in your own words, "
@@ -226,7 +226,7 @@ class Judgement(AnswerKind):
     def _parse_call(self, call: Any) -> str | None:
         if not self.calls:
             return None
-        if call is None or (isinstance(call, str) and not call.strip()):
+        if call is None or (is_text(call) and not str.__str__(call).strip()):
             raise InvalidInput(f"Pick your call first: one of {_listing(self.calls)}.")
         key = _lookup(self.calls, call)
         if key is None:
@@ -236,9 +236,9 @@ class Judgement(AnswerKind):
     def _parse_evidence(self, evidence: Any) -> frozenset[str]:
         if not self.evidence:
             return frozenset()
-        if isinstance(evidence, str):
+        if is_text(evidence):
             evidence = [evidence]
-        if not isinstance(evidence, (list, tuple, set, frozenset)):
+        if not is_a(evidence, (list, tuple, set, frozenset)):
             raise InvalidInput(f"Give the evidence as a list of options, got {describe(evidence)}.")
         keys = set()
         for item in evidence:
@@ -255,7 +255,7 @@ class Judgement(AnswerKind):
     def _parse_numbers(self, numbers: Any, ctx: LearnerContext) -> dict[str, Any]:
         if not self.numbers:
             return {}
-        if not isinstance(numbers, Mapping):
+        if not is_a(numbers, Mapping):
             raise InvalidInput(
                 f"Give the numbers as {{label: value}} for {_listing(self.numbers)}; "
                 f"got {describe(numbers)}."
@@ -264,7 +264,7 @@ class Judgement(AnswerKind):
         out = {}
         for label, kind in self.numbers.items():
             value = given.get(_norm(label))
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if value is None or (is_text(value) and not str.__str__(value).strip()):
                 raise InvalidInput(f"Give a value for {label!r} from your data.")
             try:
                 out[label] = kind.parse(value, ctx)
@@ -280,20 +280,20 @@ class Judgement(AnswerKind):
             return (True,) * n
         if ticks is False:
             return (False,) * n
-        if not isinstance(ticks, (list, tuple, set, frozenset)):
+        if not is_a(ticks, (list, tuple, set, frozenset)):
             raise InvalidInput(
                 f"Tick the rubric points as a list, e.g. ticks=[1, 3]; got {describe(ticks)}."
             )
         items = list(ticks)
-        if len(items) == n and all(isinstance(t, bool) for t in items):
+        if len(items) == n and all(type(t) is bool for t in items):
             return tuple(items)
         out = [False] * n
         points = [r.casefold() for r in self.rubric]
         for t in items:
-            if isinstance(t, int) and not isinstance(t, bool) and 1 <= t <= n:
+            if is_a(t, int) and type(t) is not bool and 1 <= t <= n:
                 out[t - 1] = True
-            elif isinstance(t, str) and t.strip().casefold() in points:
-                out[points.index(t.strip().casefold())] = True
+            elif is_text(t) and str.__str__(t).strip().casefold() in points:
+                out[points.index(str.__str__(t).strip().casefold())] = True
             else:
                 raise InvalidInput(f"{describe(t)} is not a rubric point; use numbers 1 to {n}.")
         return tuple(out)
@@ -342,10 +342,9 @@ class Judgement(AnswerKind):
             )
         for label, kind in self.numbers.items():
             verdict = kind.compare(parsed.numbers[label], key.numbers[label], ctx)
-            if not verdict.correct:
-                return f"{label}: {kind.echo(parsed.numbers[label])} is not what your data " + (
-                    f"gives ({_too(parsed.numbers[label], key.numbers[label], kind)})."
-                )
+            if not verdict.correct:  # the kind's message is a direction, never the value
+                given = kind.echo(parsed.numbers[label])
+                return f"{label}: {given} is not what your data gives. {verdict.message}".strip()
         return ""
 
     def implicit_wrong_answers(self, reference: Any, ctx: LearnerContext) -> list[tuple[Any, str]]:
@@ -378,8 +377,9 @@ class Judgement(AnswerKind):
 
 
 def _lookup(options: Mapping[str, Any], answer: Any) -> str | None:
-    if not isinstance(answer, str):
+    if not is_text(answer):
         return None
+    answer = str.__str__(answer)
     wanted = _norm(answer)
     for key in options:
         if _norm(key) == wanted:
@@ -390,16 +390,3 @@ def _lookup(options: Mapping[str, Any], answer: Any) -> str | None:
 def _listing(options: Mapping[str, Any]) -> str:
     """Options in alphabetical order: a neutral order that never spells out the answer."""
     return "; ".join(repr(k) for k in sorted(options, key=str.casefold))
-
-
-def _too(given: Any, expected: float, kind: AnswerKind) -> str:
-    """Too high or too low, never by how much (that would give the value away)."""
-    try:
-        value = float(getattr(given, "value", given))
-        if getattr(given, "value", None) is not None and abs(value) > 1 and abs(expected) <= 1:
-            value /= 100  # a bare "12.5" given for a rate means 12.5 %
-    except (TypeError, ValueError):
-        return "check it against your data"
-    if not math.isfinite(value):
-        return "check it against your data"
-    return "too high" if value > expected else "too low"

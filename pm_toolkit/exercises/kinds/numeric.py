@@ -17,8 +17,10 @@ from pm_toolkit.exercises.parsing import (
     NUMBER_FORMATS,
     InvalidInput,
     format_number,
+    in_unit,
     parse_number_detail,
 )
+from pm_toolkit.exercises.units import unit_of
 
 if TYPE_CHECKING:
     from pm_toolkit.exercises.context import LearnerContext
@@ -48,8 +50,11 @@ class Number(AnswerKind):
 
     ``abs``: absolute tolerance (₹0.5); ``rel``: relative (0.01 = 1 %); ``sig_digits``: agrees
     to that many significant digits. Several may be given; the loosest applies. With none,
-    the answer must match to about six significant digits. ``unit`` ("₹", "orders") is shown
-    next to the input and in messages.
+    the answer must match to about six significant digits. ``unit`` ("₹", "ms", "weeks",
+    "pp", "users") is shown next to the input and in messages; a learner may type any unit of
+    the same dimension ("4.2 s" for an answer in ms, "1.2 lakh" for ₹) and it is converted.
+    A wrong answer that matches no declared mistake still gets a direction (too high or too
+    low, roughly how far, a likely unit slip), never the value.
     """
 
     kind_name = "number"
@@ -71,6 +76,8 @@ class Number(AnswerKind):
             )
         self.abs, self.rel, self.sig_digits, self.unit = abs, rel, sig_digits, unit
         self.accepted_forms = NUMBER_FORMATS
+        if unit is not None and unit_of(unit).dimension == "time":
+            self.accepted_forms = f"4,198 {unit}, 4.2 s, 1.2e3"
 
     def __repr__(self) -> str:
         args = [
@@ -91,12 +98,17 @@ class Number(AnswerKind):
         return value
 
     def parse(self, answer: Any, ctx: LearnerContext) -> float:
-        return parse_number_detail(answer, formats=self.accepted_forms).value
+        parsed = parse_number_detail(answer, formats=self.accepted_forms)
+        return in_unit(parsed, unit_of(self.unit), self.accepted_forms)
 
     def compare(self, parsed: float, expected: float, ctx: LearnerContext) -> Verdict:
         tol = _tolerance(expected, self.abs, self.rel, self.sig_digits)
         ok = math.fabs(parsed - expected) <= tol * (1 + 1e-12)
-        return Verdict(ok, "" if ok else _direction_hint(parsed, expected))
+        return Verdict(ok, "" if ok else self.direction(parsed, expected))
+
+    def direction(self, parsed: float, expected: float) -> str:
+        """Which way a wrong number is off, in words that never give the value away."""
+        return direction_hint(parsed, expected, rate=False, unit=self.unit)
 
     def matches(self, parsed, value, ctx, *, abs=None, rel=None) -> bool:
         target = _as_float(value)
@@ -118,22 +130,65 @@ class Number(AnswerKind):
         return _number_strings(expected)
 
 
-def _direction_hint(parsed: float, expected: float) -> str:
-    # Saying "too high by 100x" would leak; only flag likely unit slips, which are safe to name.
-    if expected != 0 and parsed != 0:
-        ratio = parsed / expected
-        for factor, words in (
-            (100, "100 times"),
-            (1000, "1,000 times"),
-            (100000, "1,00,000 times"),
-        ):
-            if math.isclose(ratio, factor, rel_tol=1e-3) or math.isclose(
-                ratio, 1 / factor, rel_tol=1e-3
-            ):
-                return (
-                    f"Your answer is off by a factor of about {words}: check the units or a % sign."
-                )
-    return ""
+#: Factors a unit slip produces, per dimension of the answer, with the likely slip named.
+_SLIPS: dict[str, tuple[tuple[float, str], ...]] = {
+    "rate": ((100, "a percentage typed as a fraction, or the other way round?"),),
+    "time": (
+        (1000, "milliseconds versus seconds?"),
+        (60, "minutes versus seconds (or hours versus minutes)?"),
+    ),
+    "money": (
+        (100_000, "a lakh is 1,00,000: check the lakh/crore step."),
+        (10_000_000, "a crore is 1,00,00,000: check the lakh/crore step."),
+        (100, "a share typed as a percentage, or paise versus rupees?"),
+    ),
+    "": ((100, "check the units or a % sign."), (1000, "check the units (thousands?).")),
+}
+
+
+def direction_hint(parsed: float, expected: float, *, rate: bool, unit: str | None) -> str:
+    """A direction for a wrong number: too high or low, roughly how far, a likely slip.
+
+    Never the value: "about 10 times too high" says the order of magnitude only.
+
+    >>> direction_hint(120.0, 100.0, rate=False, unit=None)
+    'Too high: check which rows you kept and what you divided by.'
+    >>> direction_hint(0.5, 0.005, rate=True, unit=None)
+    'About 100 times too high: a percentage typed as a fraction, or the other way round?'
+    """
+    if not (math.isfinite(parsed) and math.isfinite(expected)):
+        return ""
+    what = "share" if rate else "number"
+    if rate and math.fabs(parsed) > 1 >= math.fabs(expected):
+        return "A share above 100% is not possible here: did you divide the wrong way round?"
+    if expected == 0:
+        return "Too high." if parsed > 0 else "Too low."
+    if parsed == 0:
+        return f"Zero is too low: check that you kept the rows the {what} needs."
+    if (parsed > 0) != (expected > 0):
+        return "The sign is wrong: check which way round you subtracted."
+    ratio = parsed / expected
+    big = max(ratio, 1 / ratio)
+    dim = "rate" if rate else (unit_of(unit).dimension if unit else "")
+    for factor, slip in _SLIPS.get(dim, _SLIPS[""]):
+        if math.isclose(big, factor, rel_tol=0.03):
+            way = "high" if ratio > 1 else "low"
+            return f"About {factor:,} times too {way}: {slip}"
+    way = "high" if ratio > 1 else "low"
+    fix = (
+        "check the denominator: what counts as one try (sessions, visitors, orders)?"
+        if rate
+        else "check which rows you kept and what you divided by."
+    )
+    if big >= 9.5:
+        power = 10 ** round(math.log10(big))
+        return f"Far too {way}, about {power:,} times: {fix}"
+    if big >= 2:
+        size = "more than double" if ratio > 1 else "less than half"
+        return f"Much too {way} ({size}): {fix}"
+    if big < 1.05:
+        return f"A little too {way}: check your rounding and which rows you kept."
+    return f"Too {way}: {fix}"
 
 
 def _as_float(x: Any) -> float | None:
@@ -191,6 +246,10 @@ class Percent(Number):
 
     def parse(self, answer: Any, ctx: LearnerContext) -> Any:
         p = parse_number_detail(answer, formats=self.accepted_forms)
+        if p.unit is not None:
+            raise InvalidInput(
+                f"A rate has no unit: type {p.text!r} as a share, e.g. {self.accepted_forms}."
+            )
         if p.had_percent:
             return p.value
         if self.accept == "percent_sign":
@@ -207,6 +266,9 @@ class Percent(Number):
     def compare(self, parsed: Any, expected: float, ctx: LearnerContext) -> Verdict:
         value = self._resolve(parsed, expected)
         return super().compare(value, expected, ctx)
+
+    def direction(self, parsed: float, expected: float) -> str:
+        return direction_hint(parsed, expected, rate=True, unit=None)
 
     def matches(self, parsed, value, ctx, *, abs=None, rel=None) -> bool:
         target = _as_float(value)

@@ -18,9 +18,10 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from pm_toolkit.exercises.context import trusted
 from pm_toolkit.exercises.kinds.base import Verdict
 from pm_toolkit.exercises.kinds.frames import TableKind
-from pm_toolkit.exercises.parsing import InvalidInput, describe
+from pm_toolkit.exercises.parsing import InvalidInput, describe, is_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,13 +74,34 @@ class SQLAnswer(TableKind):
         return f"SQLAnswer(ignore_order={self.ignore_order})"
 
     def run(self, query: str, ctx: LearnerContext, timeout: float | None = None) -> pd.DataFrame:
-        """Run a query on the learner's data (or on ``tables``), returning a DataFrame."""
+        """Run a query on the learner's data (or on ``tables``), returning a DataFrame.
+
+        Inside a check (``ctx.learner_run``) the query shares the check's time budget and its
+        result is reused by the wrong-answer matchers.
+        """
         if self.tables is None:
             return ctx.sql(query, timeout=timeout)
         from pm_toolkit.data.query import run_query
 
         con = _connection(ctx, ("sql-tables", id(self)), lambda: self.tables(ctx))
-        return run_query(con, query, timeout)
+        if ctx is None:
+            return run_query(con, query, timeout)
+        key = ("sql-tables", id(self), " ".join(query.split()))
+        return ctx.limited(key, lambda t: run_query(con, query, t), timeout)
+
+    def time_budget(self, expected: Any) -> float | None:
+        return self.time_limit
+
+    def well_typed(self, parsed: Any) -> bool:
+        return is_text(parsed)
+
+    def matches(self, parsed, value, ctx, *, abs=None, rel=None) -> bool:
+        """True when the learner's query gives the same table as the wrong query ``value``."""
+        if not is_text(value):
+            return False
+        with trusted(ctx):  # the wrong query is the author's: it runs without the budget
+            want = self.expected(_clean_sql(value), ctx)
+        return self.compare(parsed, want, ctx).correct
 
     def expected(self, reference: Any, ctx: LearnerContext) -> pd.DataFrame:
         if not isinstance(reference, str):
@@ -87,11 +109,11 @@ class SQLAnswer(TableKind):
         return self.run(_clean_sql(reference), ctx)
 
     def parse(self, answer: Any, ctx: LearnerContext) -> str:
-        if not isinstance(answer, str):
+        if not is_text(answer):
             raise InvalidInput(
                 f"Expected a query as text, got {describe(answer)}. Write {self.accepted_forms}."
             )
-        q = _clean_sql(answer)
+        q = _clean_sql(str.__str__(answer))
         if not q.lower().startswith(_STARTS):
             raise InvalidInput(f"A query here starts with SELECT or WITH; yours starts {q[:20]!r}.")
         if ";" in q:
