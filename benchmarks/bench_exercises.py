@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     plans: dict[str, tuple[object, list[object], bool]] = {}  # kind -> (exercise, answers, typed)
     for kind, ex in heavy.items():
         b = BoundExercise(ex, ctx, handle="ex.q1")
-        right = b.reference_answer()
+        right = b.exercise.reference_answer(ctx)  # the internal path: records nothing
         if kind == "dataframe":
             wrong = wrong_frame(b.exercise.expected(ctx))
             plans[kind] = (b, [right, wrong], False)
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     for kind in ("choice", "multi_choice", "ordering", "judgement"):
         ex = demo[kind]
         b = BoundExercise(ex, ctx, handle="ex.q1")
-        right = b.reference_answer()
+        right = b.exercise.reference_answer(ctx)  # the internal path: records nothing
         if kind == "choice":
             wrong = next(k for k in ex.kind.options if k != right)
         elif kind == "multi_choice":

@@ -371,7 +371,7 @@ def test_a_real_progress_export_is_rechecked_as_correct(tmp_path, monkeypatch):
     monkeypatch.setenv("PM_TOOLKIT_PROGRESS_DIR", str(tmp_path / "progress"))
     monkeypatch.setenv("PM_TOOLKIT_LEARNER", "zoya@example.in")
     ex = lesson("start_here", ctx=LearnerContext(scale="tiny"))
-    assert ex.q1.check(ex.q1.reference_answer()).correct
+    assert ex.q1.check(ex.q1.exercise.reference_answer(ex.q1.ctx)).correct
     assert not ex.q2.check("99%").correct
     subs = tmp_path / "subs"
     subs.mkdir()

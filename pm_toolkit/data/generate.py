@@ -74,6 +74,12 @@ def _days(world: World, workers: int, folder: Path | None, fmt: str) -> Iterator
         yield from ex.map(day_in_worker, keys, chunksize=1)
 
 
+#: Progress-bar steps besides the clickstream partitions and the lesson-7 tables (one each):
+#: customers and products, the partitioned tables, experiments, the pricing panel, inventory,
+#: the lesson-6 demand tables.
+PROGRESS_STEPS = 6
+
+
 def _interactive() -> bool:
     """A terminal or a Jupyter kernel: where a progress bar helps rather than clutters logs."""
     import sys
@@ -150,8 +156,10 @@ def _generate_into(tmp, seed, scale, fmt, ext, workers, progress, on_step) -> di
                 sink.write(tab)
         record(name, sink.schema, sink.rows, path)
 
+    # One step per clickstream partition plus the table steps below; a finished run is
+    # always shown at 100 % (tqdm's notebook bar turns red when closed short of its total).
     bar = tqdm(
-        total=len(partitions(scale)) + 7 + len(ML_TABLES),
+        total=len(partitions(scale)) + PROGRESS_STEPS + len(ML_TABLES),
         desc=f"Bazaar {scale} seed {seed}",
         unit="step",
         disable=not progress or not _interactive(),
@@ -239,8 +247,11 @@ def _generate_into(tmp, seed, scale, fmt, ext, workers, progress, on_step) -> di
         emit("demand_daily", demand)
         emit("warehouses", make_warehouses())
         bar.update(1)
+
+        if bar.n < bar.total:  # never leave a finished job short of 100 %
+            bar.update(bar.total - bar.n)
     finally:
-        bar.close()
+        bar.close()  # short of the total only when a step failed: then red is the truth
 
     return {
         "generator_version": GENERATOR_VERSION,
