@@ -17,6 +17,10 @@ plain method, so tests and benchmarks drive a dashboard exactly as a learner's s
 
 from __future__ import annotations
 
+import contextlib
+import html
+import io
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -112,6 +116,9 @@ class Dashboard:
     ``render(**values)`` draws with matplotlib and/or returns something displayable (a
     DataFrame, Markdown, a result record). The last value returned is kept in ``.result`` so
     tests can assert on it without a browser; ``.timings`` keeps how long each update took.
+    A line ``render`` prints that the returned record already shows is not printed again
+    (a verdict shown once in the card, not twice). Every control shows its whole label and
+    keeps a usable slider beside it: labels are never cut ("Sequentia…").
 
     >>> import ipywidgets as w
     >>> seen = []
@@ -134,6 +141,7 @@ class Dashboard:
                 control.continuous_update = False
             if not getattr(control, "description", None):
                 control.description = name.replace("_", " ")
+            fit_label(control)
             control.observe(self._on_change, names="value")
         self.widget = widgets.VBox(
             [
@@ -165,6 +173,19 @@ class Dashboard:
         self.redraw()
         return self
 
+    def result_for(self, **values: Any) -> Any:
+        """What the dashboard would show for these values, *without* moving its controls.
+
+        A later cell that asks "and at ₹999?" uses this, so the widget above keeps the values
+        the learner set (``update`` moves the sliders, as a learner would).
+        """
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(
+                f"unknown control(s) {sorted(unknown)}; this dashboard has {sorted(self.controls)}"
+            )
+        return self._render(**{**self.values, **values})
+
     def redraw(self) -> None:
         """Re-run the render function with the current values and replace the output."""
         from IPython.display import display
@@ -175,7 +196,12 @@ class Dashboard:
         else:
             self.output.outputs = ()  # outside a kernel clear_output would print escape codes
         with self.output:
-            result = self._render(**self.values)
+            printed = io.StringIO()
+            with contextlib.redirect_stdout(printed):
+                result = self._render(**self.values)
+            extra = _not_shown_by(result, printed.getvalue())
+            if extra:
+                print(extra)
             if result is not None:
                 display(result)
         self.result = result
@@ -190,6 +216,52 @@ class Dashboard:
 
         self.redraw()
         display(self.widget)
+
+
+#: Rough width of one character of a control label (13 px JupyterLab UI font), for layout.
+_LABEL_CHAR_PX = 7.5
+#: Room kept for the slider track, dropdown or box beside a label.
+_CONTROL_PX = 260
+
+
+def fit_label(control: Any) -> None:
+    """Show a control's whole label and keep its slider usable (ipywidgets cuts labels at about
+    80 px and, given ``description_width="initial"``, squeezes the slider instead).
+
+    An author's own ``layout.width`` is kept.
+    """
+    description = getattr(control, "description", "") or ""
+    style = getattr(control, "style", None)
+    if style is not None and hasattr(style, "description_width"):
+        style.description_width = "initial"
+    layout = getattr(control, "layout", None)
+    if layout is not None and not layout.width and description:
+        width = int(len(description) * _LABEL_CHAR_PX + 16 + _CONTROL_PX)
+        layout.width = f"{width}px"
+        layout.max_width = "100%"
+
+
+def _not_shown_by(result: Any, printed: str) -> str:
+    """The printed lines that ``result``'s display does not already show (empty if none)."""
+    if not printed.strip():
+        return ""
+    shown = _display_text(result)
+    keep = [ln for ln in printed.rstrip("\n").splitlines() if " ".join(ln.split()) not in shown]
+    return "\n".join(keep).strip("\n")
+
+
+def _display_text(result: Any) -> str:
+    """The words a learner sees when ``result`` is displayed (HTML tags and spacing removed)."""
+    if result is None:
+        return ""
+    texts = []
+    for method in ("_repr_html_", "_repr_markdown_", "__repr__"):
+        with contextlib.suppress(Exception):
+            out = getattr(result, method)()
+            if isinstance(out, str):
+                plain = html.unescape(re.sub(r"<[^>]+>", " ", out))
+                texts.append(plain.replace("**", "").replace("`", ""))
+    return " ".join(" ".join(texts).split())
 
 
 def show_dashboard(render: Callable[..., Any], **controls: Any) -> Dashboard:

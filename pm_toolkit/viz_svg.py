@@ -29,6 +29,23 @@ __all__ = ["Series", "bar_chart", "line_chart", "nice_ticks"]
 
 _FONT = "font-family:sans-serif;font-size:11px;background:white"
 _CHAR_PX = 6.2  # rough width of one 11 px sans-serif character, for layout
+_TITLE_CHAR_PX = 7.2  # the same for the 12 px bold title
+
+
+def _text_px(text: str) -> float:
+    """Estimated width of a label in pixels (digits, ₹ and letters are all about this wide)."""
+    return _CHAR_PX * len(text)
+
+
+def _wrap(text: str, max_chars: int) -> list[str]:
+    """Words in lines of at most ``max_chars`` (a long word gets a line of its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= max_chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 class Series(NamedTuple):
@@ -79,12 +96,21 @@ def _default_fmt(ticks: Sequence[float]) -> Callable[[float], str]:
     return lambda v: f"{v:,.{decimals}f}"
 
 
+def _title_lines(width: int, title: str) -> list[str]:
+    return _wrap(title, max(int((width - 8) / _TITLE_CHAR_PX), 10))
+
+
 def _open(width: int, height: int, title: str, desc: str) -> list[str]:
+    """The SVG's opening, with the title wrapped to the width (a title is never cut off)."""
+    heads = "".join(
+        f"<text x='4' y='{16 + 15 * k}' font-weight='bold' font-size='12'>{escape(line)}</text>"
+        for k, line in enumerate(_title_lines(width, title))
+    )
     return [
         f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
         f"role='img' style='{_FONT}'>",
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
-        f"<text x='4' y='16' font-weight='bold' font-size='12'>{escape(title)}</text>",
+        heads,
     ]
 
 
@@ -167,7 +193,8 @@ def line_chart(
     if not any(f.size for f in finite):
         return _no_data(width, height, title, "No data to chart for this choice")
 
-    left, right, top, bottom = 62, 12, 40, 42
+    right, bottom = 12, 42
+    top = 40 + 15 * (len(_title_lines(width, title)) - 1)
     lo = min(float(f.min()) for f in finite if f.size)
     hi = max(float(f.max()) for f in finite if f.size)
     lo = min(lo, 0.0) if lo >= 0 and lo < 0.5 * hi else lo
@@ -177,9 +204,17 @@ def line_chart(
     x0, x1 = float(fx.min()), float(fx.max())
     if not x1 > x0:
         x0, x1 = x0 - 0.5, x0 + 0.5
+    # Margins from the labels themselves, so "₹2,00,000" is never cut to "₹2,00,0".
+    yfmt = yfmt or _default_fmt(yt)
+    integer = bool(np.all(fx == np.round(fx)))
+    xt = [t for t in nice_ticks(x0, x1, 5, integer=integer) if x0 <= t <= x1]
+    xfmt = xfmt or _default_fmt(xt)
+    left = max(62, int(24 + max(_text_px(yfmt(t)) for t in yt)))
+    if xt and x1 > x0:
+        right = max(right, int(_text_px(xfmt(xt[-1])) / 2 + 4))
     legend_items = [(lab if f.size else f"{lab} (no data)", c, d)
                     for (_, c, lab, d), f in zip(lines, finite, strict=True)]  # fmt: skip
-    legend, extra = _legend(legend_items, left, width - right, 30)
+    legend, extra = _legend(legend_items, left, width - right, top - 10)
     top += extra
     pw, ph = width - left - right, height - top - bottom
 
@@ -191,16 +226,12 @@ def line_chart(
 
     desc = f"Line chart of {ylabel} against {xlabel}: " + ", ".join(i[0] for i in legend_items)
     out = _open(width, height, title, desc)
-    yfmt = yfmt or _default_fmt(yt)
     for t in yt:
         y = float(py(np.float64(t)))
         out.append(
             f"<line x1='{left}' x2='{left + pw}' y1='{y:.1f}' y2='{y:.1f}' stroke='#ddd'/>"
             f"<text x='{left - 4}' y='{y + 4:.1f}' text-anchor='end'>{escape(yfmt(t))}</text>"
         )
-    integer = bool(np.all(fx == np.round(fx)))
-    xt = [t for t in nice_ticks(x0, x1, 5, integer=integer) if x0 <= t <= x1]
-    xfmt = xfmt or _default_fmt(xt)
     for t in xt:
         out.append(
             f"<text x='{float(px(np.float64(t))):.1f}' y='{top + ph + 15}' "
@@ -290,14 +321,18 @@ def bar_chart(
     if not np.isfinite(vals).any():
         return _no_data(width, height, title, "No data to chart for this choice")
     gain, loss = colours or (PALETTE[0], PALETTE[5])
-    left = 12 + _CHAR_PX * max((len(str(lab)) for lab in labels), default=0)
-    right, top, bottom = 16, 40, 42
-    pw, ph = width - left - right, height - top - bottom
+    extra = 15 * (len(_title_lines(width, title)) - 1)
+    height += extra
     finite = vals[np.isfinite(vals)]
     reach = max(float(np.abs(finite).max()), 1e-12) * 1.15
     xt = nice_ticks(min(-reach, float(finite.min())), max(reach, float(finite.max())), 4)
     x0, x1 = xt[0], xt[-1]
     fmt = fmt or _default_fmt(xt)
+    # The edge tick labels are centred on the edges: keep half of each inside the picture.
+    edge = max(_text_px(fmt(xt[0])), _text_px(fmt(xt[-1]))) / 2 + 4
+    left = max(12 + _text_px(max((str(lab) for lab in labels), key=len, default="")), edge)
+    right, top, bottom = max(16, edge), 40 + extra, 42
+    pw, ph = width - left - right, height - top - bottom
 
     def px(v: float) -> float:
         return left + (v - x0) / (x1 - x0) * pw
@@ -329,7 +364,9 @@ def bar_chart(
             f"<rect x='{a:.1f}' y='{yc - band * 0.3:.1f}' width='{max(b - a, 0.5):.1f}' "
             f"height='{band * 0.6:.1f}' fill='{escape(colour)}'/>"
         )
-        inside = b - a > _CHAR_PX * (len(fmt(v)) + 1)
+        need = _CHAR_PX * (len(fmt(v)) + 1)
+        room = (width - 2 - b) if v >= 0 else (a - left)  # outside the bar, inside the picture
+        inside = b - a > need or room < need
         tx, anchor, fill = (
             ((b - 4, "end", "white") if v >= 0 else (a + 4, "start", "white"))
             if inside

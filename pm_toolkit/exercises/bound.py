@@ -48,10 +48,12 @@ class Note:
         return self.html()
 
     def html(self) -> str:
+        from pm_toolkit.exercises.render import markdown_html
+
         body = (
             f"<pre><code>{html.escape(self.body)}</code></pre>"
             if self.code
-            else html.escape(self.body).replace("\n", "<br>")
+            else markdown_html(self.body)
         )
         title = f"<strong>{html.escape(self.title)}</strong><br>" if self.title else ""
         return f"<div class='pm-note pm-note-{self.kind}'>{title}{body}</div>"

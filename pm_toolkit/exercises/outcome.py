@@ -148,7 +148,10 @@ class Outcome:
 
 
 def _html_lines(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
+    # Messages are written in Markdown (`column`, **word**); learner values in them are escaped.
+    from pm_toolkit.exercises.render import markdown_html
+
+    return markdown_html(text)
 
 
 def _md_escape(text: str) -> str:

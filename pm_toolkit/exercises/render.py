@@ -8,6 +8,7 @@ answer key is ever put in HTML attributes.
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,6 +20,57 @@ _BOX_STYLE = (
     "border-left: 4px solid var(--jp-brand-color1, #1976d2); padding: 6px 10px; "
     "margin: 4px 0; color: var(--jp-content-font-color1, inherit)"
 )
+
+
+_CODE = re.compile(r"`([^`\n]+)`")
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_ITALIC = re.compile(r"(?<![\w*])[*_](?=\S)([^*_\n]+?)(?<=\S)[*_](?![\w*])")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*]|\d+\.)\s+")
+
+
+def markdown_html(text: str) -> str:
+    """The Markdown authors write in prompts and messages, as HTML: `code`, **bold**, *italic*,
+    paragraphs and "- " lists. Everything is escaped first, so no text can inject HTML.
+
+    >>> markdown_html("Sum `net_value` for **delivered** orders")
+    'Sum <code>net_value</code> for <strong>delivered</strong> orders'
+    >>> markdown_html("<b>x</b> and city_tier")
+    '&lt;b&gt;x&lt;/b&gt; and city_tier'
+    """
+    blocks = re.split(r"\n\s*\n", str(text).strip())
+    out = []
+    for block in blocks:
+        lines = block.splitlines()
+        if len(lines) > 1 and all(_LIST_ITEM.match(ln) for ln in lines):
+            items = "".join(f"<li>{_inline(_LIST_ITEM.sub('', ln))}</li>" for ln in lines)
+            out.append(f"<ul>{items}</ul>")
+        else:
+            out.append("<br>".join(_inline(ln) for ln in lines))
+    return out[0] if len(out) == 1 else "".join(f"<p>{b}</p>" for b in out)
+
+
+def _inline(text: str) -> str:
+    codes: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:  # code spans are literal: no bold or italic inside
+        codes.append(f"<code>{m.group(1)}</code>")
+        return f"\x00{len(codes) - 1}\x00"
+
+    out = _CODE.sub(keep, html.escape(text, quote=False))
+    out = _BOLD.sub(r"<strong>\1</strong>", out)
+    out = _ITALIC.sub(r"<em>\1</em>", out)
+    return re.sub("\x00(\\d+)\x00", lambda m: codes[int(m.group(1))], out)
+
+
+def plain_label(text: str) -> str:
+    """Option text without Markdown marks, for controls that show plain text (radio, checkbox).
+
+    >>> plain_label("Sum `net_value` of **delivered** orders")
+    'Sum net_value of delivered orders'
+    """
+    out = _CODE.sub(r"\1", str(text))
+    out = _BOLD.sub(r"\1", out)
+    return _ITALIC.sub(r"\1", out)
 
 
 def _how_to(b: BoundExercise) -> str:
@@ -45,7 +97,9 @@ def prompt_markdown(b: BoundExercise) -> str:
     from pm_toolkit.exercises.outcome import _md_escape
 
     ex = b.exercise
-    lines = [f"**{_md_escape(b.handle)}: {_md_escape(ex.title)}**", "", _md_escape(ex.prompt)]
+    # The prompt is the author's Markdown: kept as Markdown, only HTML is neutralised.
+    prompt = html.escape(ex.prompt, quote=False)
+    lines = [f"**{_md_escape(b.handle)}: {_md_escape(ex.title)}**", "", prompt]
     opts = _options_lines(b)
     if opts:
         lines += ["", *[_md_escape(o) for o in opts]]
@@ -59,7 +113,7 @@ def prompt_markdown(b: BoundExercise) -> str:
 def prompt_html(b: BoundExercise) -> str:
     """The prompt alone as HTML (the top of the widget)."""
     ex = b.exercise
-    body = html.escape(ex.prompt).replace("\n", "<br>")
+    body = markdown_html(ex.prompt)
     return (
         f"<div class='pm-prompt'><strong>{html.escape(b.handle)}: {html.escape(ex.title)}</strong>"
         f"<div>{body}</div></div>"
@@ -70,7 +124,7 @@ def exercise_html(b: BoundExercise) -> str:
     """Prompt, options, how to answer and the last saved outcome, as one HTML block."""
     opts = _options_lines(b)
     opt_html = (
-        "<ul>" + "".join(f"<li>{html.escape(o[2:])}</li>" for o in opts) + "</ul>" if opts else ""
+        "<ul>" + "".join(f"<li>{markdown_html(o[2:])}</li>" for o in opts) + "</ul>" if opts else ""
     )
     last = b.last_outcome()
     last_html = f"<div class='pm-feedback'>{last.html()}</div>" if last is not None else ""

@@ -4,8 +4,14 @@ Every button handler is a plain method (``click_check``, ``click_hint``, ``click
 so tests can drive the widget without a browser, and it calls the same
 ``BoundExercise.submit`` as code does. Feedback is written into ``HTML.value`` (never
 ``with out:``, which does nothing outside a live front end). Stable CSS classes for the
-browser test: ``pm-exercise``, ``pm-answer``, ``pm-check``, ``pm-hint``, ``pm-solution``,
-``pm-feedback``.
+browser test: ``pm-exercise``, ``pm-prompt``, ``pm-answer``, ``pm-answer-option``, ``pm-check``,
+``pm-hint``, ``pm-solution``, ``pm-feedback``, ``pm-rubric``; a memo adds ``pm-memo``,
+``pm-memo-call``, ``pm-memo-evidence``, ``pm-memo-number``.
+
+Long option texts wrap onto several lines with their radio circle or tick box beside them
+(ipywidgets draws options one fixed line high, so wrapped text would overlap the next
+option): :data:`WIDGET_CSS` is shipped inside every exercise and uses JupyterLab's theme
+variables, so it reads in light and dark themes.
 """
 
 from __future__ import annotations
@@ -15,9 +21,35 @@ from typing import TYPE_CHECKING, Any
 
 from pm_toolkit.exercises.kinds.base import stable_shuffle
 from pm_toolkit.exercises.outcome import Outcome
+from pm_toolkit.exercises.render import plain_label
 
 if TYPE_CHECKING:
     from pm_toolkit.exercises.bound import BoundExercise
+
+#: Styles for long options and labels, scoped to the exercise widgets (see the module docstring).
+WIDGET_CSS = """
+.pm-exercise { max-width: 100%; box-sizing: border-box; }
+.pm-exercise .pm-prompt code, .pm-exercise .pm-feedback code {
+  background: var(--jp-layout-color2, #eee); padding: 0 3px; border-radius: 3px; }
+.pm-exercise .widget-radio, .pm-exercise .widget-radio-box,
+.pm-exercise .widget-checkbox { height: auto !important; width: 100% !important; }
+.pm-exercise .widget-radio-box { flex: 1 1 auto; min-width: 0; }
+.pm-exercise .widget-radio-box label, .pm-exercise .widget-checkbox label.widget-label-basic {
+  display: flex !important; align-items: flex-start; gap: 0.5em; height: auto !important;
+  min-height: var(--jp-widgets-inline-height, 28px); line-height: 1.35 !important;
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: anywhere; margin: 2px 0; }
+.pm-exercise .widget-radio-box input, .pm-exercise .widget-checkbox input {
+  flex: 0 0 auto; margin: 0.2em 0 0 0 !important; }
+.pm-exercise .widget-checkbox label.widget-label-basic span {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+.pm-exercise .widget-label { width: auto !important; max-width: none !important;
+  overflow: visible !important; text-overflow: clip !important; }
+.pm-exercise .pm-memo-number { width: 100% !important; max-width: 40em; }
+.pm-exercise .pm-memo-number .widget-label { white-space: normal !important; }
+.pm-exercise .widget-dropdown { width: auto !important; max-width: 100%; }
+.pm-exercise .widget-dropdown select { min-width: 14em; max-width: 100%; }
+"""
 
 _PLACEHOLDERS = {
     "text": "e.g. 1834.2, ₹1,200, 12.5% or 3/8",
@@ -54,7 +86,9 @@ class ExerciseWidget:
         # the checked part of a structured memo (see _make_memo_parts)
         self._call: Any = None
         self._evidence: list[Any] | None = None
+        self._evidence_keys: list[str] = []
         self._numbers: dict[str, Any] = {}
+        self._option_keys: list[str] = []  # checkbox options, in the order shown
         self.prompt = w.HTML(bound.prompt_html()).add_class("pm-prompt")
         self.answer, self._parts = self._make_input(w)
         self.check_button = w.Button(
@@ -78,15 +112,18 @@ class ExerciseWidget:
         self.check_button.on_click(lambda _b: self.click_check())
         self.hint_button.on_click(lambda _b: self.click_hint())
         self.solution_button.on_click(lambda _b: self.click_solution())
-        buttons = w.HBox([self.check_button, self.hint_button, self.solution_button])
-        children = [self.prompt]
+        buttons = w.HBox(
+            [self.check_button, self.hint_button, self.solution_button],
+            layout=w.Layout(flex_flow="row wrap"),
+        )
+        children = [w.HTML(f"<style>{WIDGET_CSS}</style>").add_class("pm-style"), self.prompt]
         if self.style == "judgement" and ex.kind.structured:  # type: ignore[attr-defined]
             children.append(self._make_memo_parts(w))
         children.append(self.answer)
         if self.style == "judgement":
             children.append(self._rubric_box)
         children += [buttons, self.feedback, self.hint_area, self.solution_area]
-        self.box = w.VBox(children).add_class("pm-exercise")
+        self.box = w.VBox(children, layout=w.Layout(width="100%")).add_class("pm-exercise")
         last = bound.last_outcome()
         if last is not None:
             self.feedback.value = last.html()
@@ -131,22 +168,34 @@ class ExerciseWidget:
         options = display_options(b)
         if style == "radio":
             box = w.RadioButtons(
-                options=options, value=None, description=label, layout=w.Layout(width="max-content")
+                options=[(plain_label(o), o) for o in options],
+                value=None,
+                description=label,
+                style={"description_width": "initial"},
+                layout=w.Layout(width="100%"),
             )
             return box.add_class("pm-answer"), []
         if style == "checkboxes":
+            self._option_keys = list(options)
             ticks = [
-                w.Checkbox(value=False, description=o, indent=False).add_class("pm-answer-option")
+                w.Checkbox(
+                    value=False,
+                    description=plain_label(o),
+                    indent=False,
+                    layout=w.Layout(width="100%"),
+                ).add_class("pm-answer-option")
                 for o in options
             ]
-            return w.VBox(ticks).add_class("pm-answer"), ticks
+            return w.VBox(ticks, layout=w.Layout(width="100%")).add_class("pm-answer"), ticks
         if style == "ordering":
             drops = [
                 w.Dropdown(
-                    options=[("—", None), *[(o, o) for o in options]],
+                    options=[("—", None), *[(plain_label(o), o) for o in options]],
                     value=None,
                     description=f"{i}.",
-                )
+                    style={"description_width": "2em"},
+                    layout=w.Layout(width="auto"),
+                ).add_class("pm-answer-option")
                 for i in range(1, len(options) + 1)
             ]
             return w.VBox(
@@ -157,35 +206,41 @@ class ExerciseWidget:
     def _make_memo_parts(self, w: Any) -> Any:
         """The checked part of a memo: the call, the points that belong, the supporting numbers.
 
-        Nothing is pre-selected, and options appear in a stable per-learner order.
+        Nothing is pre-selected, options appear in a stable per-learner order, long options
+        wrap (see :data:`WIDGET_CSS`), and no score or rubric shows before the learner checks.
         """
         kind, b = self.bound.exercise.kind, self.bound
         rows: list[Any] = []
+        full = w.Layout(width="100%")
         if kind.calls:
             calls = stable_shuffle(list(kind.calls), seed=b.ctx.seed, salt=b.id + ":call")
-            self._call = w.RadioButtons(options=calls, value=None, layout=w.Layout(width="auto"))
+            self._call = w.RadioButtons(
+                options=[(plain_label(c), c) for c in calls], value=None, layout=full
+            )
             rows += [w.HTML("<strong>Your call</strong>"), self._call.add_class("pm-memo-call")]
         if kind.evidence:
             items = stable_shuffle(list(kind.evidence), seed=b.ctx.seed, salt=b.id + ":evidence")
+            self._evidence_keys = items
             self._evidence = [
-                w.Checkbox(value=False, description=o, indent=False, layout=w.Layout(width="auto"))
+                w.Checkbox(value=False, description=plain_label(o), indent=False, layout=full)
                 for o in items
             ]
             rows += [
                 w.HTML("<strong>Tick every point that belongs in your memo</strong>"),
-                w.VBox(self._evidence).add_class("pm-memo-evidence"),
+                w.VBox(self._evidence, layout=full).add_class("pm-memo-evidence"),
             ]
         for label, number_kind in kind.numbers.items():
             unit = getattr(number_kind, "unit", None)
             self._numbers[label] = w.Text(
                 value="",
                 description=f"{label}" + (f" ({unit})" if unit else ""),
+                placeholder=_PLACEHOLDERS["text"],
                 style={"description_width": "initial"},
-                layout=w.Layout(width="auto"),
+                layout=w.Layout(width="100%", max_width="40em"),
             ).add_class("pm-memo-number")
         if self._numbers:
             rows += [w.HTML("<strong>The numbers from your data</strong>"), *self._numbers.values()]
-        return w.VBox(rows).add_class("pm-memo")
+        return w.VBox(rows, layout=full).add_class("pm-memo")
 
     def read_answer(self) -> Any:
         """The learner's answer as the widget holds it (what Check submits)."""
@@ -203,11 +258,15 @@ class ExerciseWidget:
                 self.answer.value,
                 ticks,
                 call=self._call.value if self._call is not None else None,
-                evidence=[c.description for c in self._evidence or () if c.value],
+                evidence=[
+                    k
+                    for k, c in zip(self._evidence_keys, self._evidence or (), strict=False)
+                    if c.value
+                ],
                 numbers={k: t.value for k, t in self._numbers.items()},
             )
         if style == "checkboxes":
-            return [t.description for t in self._parts if t.value]
+            return [k for k, t in zip(self._option_keys, self._parts, strict=True) if t.value]
         if style == "ordering":
             picked = [d.value for d in self._parts]
             return (
@@ -220,10 +279,17 @@ class ExerciseWidget:
         return None
 
     def set_answer(self, value: Any) -> None:
-        """Fill the input as a learner would (tests and demos)."""
-        if self.style == "checkboxes":
-            for t in self._parts:
-                t.value = t.description in set(value)
+        """Fill the input as a learner would (tests and demos).
+
+        A memo takes a ``JudgementAnswer`` (or a dict with ``text``, ``call``, ``evidence``,
+        ``numbers``, ``ticks``); ticks are set only once the rubric is shown.
+        """
+        if self.style == "judgement":
+            self._set_memo(value)
+        elif self.style == "checkboxes":
+            chosen = set(value)
+            for k, t in zip(self._option_keys, self._parts, strict=True):
+                t.value = k in chosen
         elif self.style == "ordering":
             for d, v in zip(self._parts, value, strict=False):
                 d.value = v
@@ -235,6 +301,34 @@ class ExerciseWidget:
                 self._suppress_enter = False
 
     _suppress_enter = False
+
+    def _set_memo(self, value: Any) -> None:
+        parts = value if isinstance(value, dict) else vars(value)
+        text = parts.get("text", "")
+        self.answer.value = "" if text is None else str(text)
+        if self._call is not None:
+            self._call.value = parts.get("call")
+        chosen = set(parts.get("evidence") or ())
+        for k, box in zip(self._evidence_keys, self._evidence or (), strict=False):
+            box.value = k in chosen
+        numbers = {
+            " ".join(str(k).split()).casefold(): v for k, v in (parts.get("numbers") or {}).items()
+        }
+        for label, box in self._numbers.items():
+            v = numbers.get(" ".join(label.split()).casefold())
+            box.value = "" if v is None else str(v)
+        ticks = parts.get("ticks")
+        if ticks is not None and self._rubric_box.layout.display != "none":
+            n = len(self._ticks)
+            wanted = (
+                [True] * n
+                if ticks is True
+                else [bool(t) for t in ticks]
+                if len(ticks) == n and all(isinstance(t, bool) for t in ticks)
+                else [i + 1 in set(ticks) for i in range(n)]
+            )
+            for box, on in zip(self._ticks, wanted, strict=True):
+                box.value = on
 
     def _lookup_variable(self, name: str) -> Any:
         name = (name or "").strip()
@@ -275,7 +369,8 @@ class ExerciseWidget:
             # Enter/blur and the click that caused the blur arrive together: check once.
             return self._last_outcome
         self._last_submit = (key, now)
-        outcome = self.bound.submit(answer)  # same path as .check(); it calls show_outcome
+        typed = self.style in {"text", "textarea"}  # typed in the box: name no code variable
+        outcome = self.bound.submit(answer, typed=typed)  # same path as .check()
         self._last_outcome = outcome
         if self.style == "judgement" and outcome.status == "not_attempted" and outcome.reveal:
             self._rubric_box.layout.display = None
