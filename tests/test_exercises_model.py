@@ -212,7 +212,7 @@ def test_first_try_success_is_praised():
 
 def test_lesson_namespace():
     ex = lesson("start_here", ctx=ctx())
-    assert ex.q1.id == "start_here.aov" and ex["start_here.aov"] is ex.q1 and ex["aov"] is ex.q1
+    assert ex.q2.id == "start_here.aov" and ex["start_here.aov"] is ex.q2 and ex["aov"] is ex.q2
     assert [b.handle for b in ex][:2] == ["ex.q1", "ex.q2"]
     assert len(ex) == len({b.id for b in ex})
     with pytest.raises(KeyError, match="no exercise"):

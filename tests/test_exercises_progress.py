@@ -20,15 +20,15 @@ def _store(tmp_path, monkeypatch):
 def test_progress_counts_and_next_step():
     ex = lesson("start_here", ctx=LearnerContext(scale="tiny"))
     ex.q1.check(ex.q1.exercise.reference_answer(ex.q1.ctx))
-    ex.q2.check("about ten")  # read failure still counts as tried
-    ex.q2.check(1)
-    ex.q2.hint()
-    ex.q3.solution(confirm=True)
+    ex.q3.check("about ten")  # read failure still counts as tried
+    ex.q3.check(1)
+    ex.q3.hint()
+    ex.q4.solution(confirm=True)
     view = progress()
     sh = view.lessons[0]
     assert (sh.key, sh.done, sh.tried, sh.total) == ("start_here", 1, 1, len(ex))
     assert sh.not_started == len(ex) - 2 and sh.hints == 1 and sh.solutions == 1
-    assert "q2 Conversion rate" in view.next_step
+    assert "q2 Your average order value" in view.next_step
     assert "1/9" in view.text or f"1/{len(ex)}" in view.text
     html = view._repr_html_()
     assert "◐ in progress" in html and "<table>" in html

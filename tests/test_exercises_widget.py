@@ -31,18 +31,18 @@ def test_click_is_the_check_path(ex):
     w.set_answer("12")
     out = w.click_check()
     assert out.status == "incorrect" and "Not yet" in w.feedback.value
-    assert ex.q1.store.last("start_here.aov")["checks"] == 1  # recorded like check()
+    assert ex.q1.store.last("start_here.three_orders")["checks"] == 1  # recorded like check()
     correct = ex.q1.exercise.reference_answer(ex.q1.ctx)
     ex.q1.check(correct)  # code path updates the same feedback area
     assert "Correct" in w.feedback.value
-    assert ex.q1.store.last("start_here.aov")["checks"] == 2
+    assert ex.q1.store.last("start_here.three_orders")["checks"] == 2
 
 
 def test_enter_submits_once(ex):
     w = ex.q1.widget()
     w.answer.value = "850"  # Enter / leaving the box syncs the value
     w.click_check()  # the click that caused the blur arrives right after: not a second check
-    assert ex.q1.store.last("start_here.aov")["checks"] == 1
+    assert ex.q1.store.last("start_here.three_orders")["checks"] == 1
     assert "median" in w.feedback.value
 
 
@@ -56,7 +56,7 @@ def test_hint_and_solution_buttons(ex):
         "confirm" in w.click_solution().lower() and w.solution_button.description == "Yes, show it"
     )
     assert "1200" in w.click_solution()  # now shown
-    assert ex.q1.store.last("start_here.aov")["solution"] is True
+    assert ex.q1.store.last("start_here.three_orders")["solution"] is True
 
 
 def test_restored_outcome_on_a_new_widget(ex, tmp_path):
@@ -66,14 +66,16 @@ def test_restored_outcome_on_a_new_widget(ex, tmp_path):
 
 
 def test_choice_radio_multichoice_ordering(ex):
-    q3, q4, q5 = ex.q3.widget(), ex.q4.widget(), ex.q5.widget()
-    q3.answer.value = "Conversion rate"
-    assert "not how much" in q3.click_check().message
-    q3.answer.value = "Average order value (AOV)"
+    choice, multi, order = (ex[n] for n in ("nudge_target", "guardrails", "funnel_order"))
+    q3, q4, q5 = choice.widget(), multi.widget(), order.widget()
+    right = choice.exercise.reference_answer(choice.ctx)
+    q3.answer.value = next(o for o in choice.exercise.kind.options if o != right)
+    assert "compare those shares" in q3.click_check().message
+    q3.answer.value = right
     assert q3.click_check().correct
     q4.set_answer(["Return rate", "Page load time"])
     assert q4.click_check().correct
-    items = ex.q5.exercise.kind.items
+    items = order.exercise.kind.items
     q5.set_answer(items)
     assert q5.click_check().correct
     q5.set_answer([items[1], items[0], *items[2:]])
@@ -81,24 +83,29 @@ def test_choice_radio_multichoice_ordering(ex):
 
 
 def test_option_order_is_stable_per_learner_and_differs_across_learners(ex):
-    a = display_options(ex.q3)
+    a = display_options(ex["guardrails"])
     assert a == display_options(
-        lesson("start_here", ctx=LearnerContext(seed=9, scale="tiny", learner="w")).q3
+        lesson("start_here", ctx=LearnerContext(seed=9, scale="tiny", learner="w"))["guardrails"]
     )
     orders = {
         tuple(
             display_options(
-                lesson("start_here", ctx=LearnerContext(seed=s, scale="tiny", learner="w")).q3
+                lesson("start_here", ctx=LearnerContext(seed=s, scale="tiny", learner="w"))[
+                    "guardrails"
+                ]
             )
         )
         for s in range(12)
     }
-    assert len(orders) > 1 and sorted(a) == sorted(ex.q3.exercise.kind.options)
+    assert len(orders) > 1 and sorted(a) == sorted(ex["guardrails"].exercise.kind.options)
 
 
 def test_judgement_widget_reveals_rubric_then_counts_as_done(ex):
-    w = ex.q9.widget()
-    w.answer.value = "Define worth as revenue per customer and compare cohorts"
+    memo = ex["device_memo"]
+    w = memo.widget()
+    right = memo.exercise.reference_answer(memo.ctx)
+    w.set_answer({"text": "Mobile web loses the most orders, so fix it first", "call": right.call,
+                  "evidence": right.evidence, "numbers": {k: f"{v:.4%}" for k, v in right.numbers.items()}})  # fmt: skip
     first = w.click_check()
     assert first.status == "not_attempted" and w._rubric_box.layout.display is None
     assert "Model answer" in w.feedback.value
@@ -107,7 +114,7 @@ def test_judgement_widget_reveals_rubric_then_counts_as_done(ex):
 
 
 def test_variable_widgets_look_up_the_learner_namespace(ex, monkeypatch):
-    w = ex.q6.widget()
+    w = ex["revenue_by_payment"].widget()
     w.answer.value = "not_defined_yet"
     out = w.click_check()
     assert out.status == "invalid_input" and "not_defined_yet" in out.message

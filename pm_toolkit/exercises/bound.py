@@ -291,6 +291,8 @@ class BoundExercise:
         if not entry or entry.get("checks", 0) == 0:
             return None
         status = entry.get("status", "not_attempted")
+        if status == "not_attempted" and "one step left" not in entry.get("message", ""):
+            return None  # only blanks were checked: nothing to restore (no stale "Replace ____")
         message = entry.get("message", "")
         if status == "correct":
             message = "You solved this earlier." + (
