@@ -236,10 +236,10 @@ def test_capture_records_the_answer_and_leaves_the_outcome_alone(tmp_path, monke
     path = tmp_path / "answers.jsonl"
     capture.install(str(path))
     ex = lesson("start_here", ctx=LearnerContext(seed=5, scale="tiny"))
-    outcome = ex["aov"].check("₹2,500")
+    outcome = ex["three_orders"].check("₹2,500")
     assert outcome.status == "incorrect"
     (rec,) = read_answers(path)
-    assert rec["exercise"] == "start_here.aov" and rec["answer"] == "₹2,500"
+    assert rec["exercise"] == "start_here.three_orders" and rec["answer"] == "₹2,500"
     assert rec["scale"] == "tiny" and rec["seed"] == 5
 
 
@@ -298,18 +298,18 @@ def test_an_answer_too_slow_to_check_is_stopped_and_the_rest_still_count():
         "SELECT payment_method, COUNT(*) AS orders FROM orders, t GROUP BY payment_method"
     )
     records = [
-        {"exercise": "start_here.orders_by_payment", "answer": endless},
-        {"exercise": "start_here.aov", "answer": "₹2,500"},
-        {"exercise": "start_here.aov", "answer": 833.33},
+        {"exercise": "start_here.orders_by_payment", "answer": endless, "scale": "tiny"},
+        {"exercise": "start_here.three_orders", "answer": "₹2,500"},
+        {"exercise": "start_here.three_orders", "answer": 833.33},
         {"exercise": "no_such_lesson.q", "answer": 1},
     ]
     started = time.monotonic()
     grades = recheck_isolated(records, seed=7, time_limit=3)
     assert time.monotonic() - started < 40
-    assert set(grades) == {"start_here.orders_by_payment", "start_here.aov"}
+    assert set(grades) == {"start_here.orders_by_payment", "start_here.three_orders"}
     assert grades["start_here.orders_by_payment"].status == "could_not_check"
     assert "longer than 3 s" in grades["start_here.orders_by_payment"].message
-    aov = grades["start_here.aov"]
+    aov = grades["start_here.three_orders"]
     assert (aov.status, aov.attempts) == ("correct", 2)
     assert aov.mistakes == ("That is the total revenue; divide it by the number of orders.",)
 
@@ -372,7 +372,7 @@ def test_a_real_progress_export_is_rechecked_as_correct(tmp_path, monkeypatch):
     monkeypatch.setenv("PM_TOOLKIT_LEARNER", "zoya@example.in")
     ex = lesson("start_here", ctx=LearnerContext(scale="tiny"))
     assert ex.q1.check(ex.q1.exercise.reference_answer(ex.q1.ctx)).correct
-    assert not ex.q2.check("99%").correct
+    assert ex["conversion"].check("99%").status == "incorrect"
     subs = tmp_path / "subs"
     subs.mkdir()
     assert main_cli.main(["progress", "--export", str(subs / "zoya-progress.json")]) == 0
@@ -381,7 +381,7 @@ def test_a_real_progress_export_is_rechecked_as_correct(tmp_path, monkeypatch):
     roster = create_cohort("solo", tmp_path / "learners.txt", tmp_path / "cohorts")
     book = grade(subs, load_roster(roster.path), tmp_path / "grades", scale="tiny")
     assert book.status_of("zoya@example.in", ex.q1.id) == "correct"
-    assert book.status_of("zoya@example.in", ex.q2.id) == "incorrect"
+    assert book.status_of("zoya@example.in", "start_here.conversion") == "incorrect"
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
 """The instructor kit end to end: a source notebook → pack (both editions) → cohort →
 hand-ins (right, wrong, endless loop, tampering, invalid, nobody's, an export) → gradebook.
 
-Built on the start_here demo exercises, which need no generated data, so the whole file runs
-in well under a minute; the grader runs real kernels with short time limits.
+Built on the start_here warm-up exercises that need no generated data (the three orders, the
+guardrails, the funnel, the discount function), so the whole file runs in well under a minute;
+the grader runs real kernels with short time limits.
 """
 
 from __future__ import annotations
@@ -21,28 +22,28 @@ v4 = nbformat.v4
 CELL_TIMEOUT = 4.0
 NOTEBOOK_TIMEOUT = 15.0
 
-SETUP = (
-    "from pm_toolkit.exercises import lesson, ____\n"
-    "from pm_toolkit.course.start_here import demo_orders\n"
-    "ex = lesson('start_here')\n"
-    "orders = demo_orders()"
-)
+SETUP = "from pm_toolkit.exercises import lesson\nex = lesson('start_here')"
+FUNNEL = [
+    "Visit the home page",
+    "Search for a product",
+    "View the product page",
+    "Add to cart",
+    "Pay with UPI",
+]
 # (exercise name, solution code, learner line, wrong code for the "wrong" learner)
 ANSWERS = [
-    ("aov", "aov = (450 + 1200 + 850) / 3", "aov = ____", "aov = 2500"),
-    ("conversion", "conversion = 84 / 2400", "conversion = ____", "conversion = 84 / 3000"),
+    ("three_orders", "average = (450 + 1200 + 850) / 3", "average = ____", "average = 2500"),
     (
-        "metric_choice",
-        "choice = 'Average order value (AOV)'",
-        "choice = ____",
-        "choice = 'Conversion rate'",
+        "guardrails",
+        "guardrails = ['Return rate', 'Page load time']",
+        "guardrails = ____",
+        "guardrails = ['Conversion rate']",
     ),
     (
-        "city_revenue",
-        "city_revenue = orders.groupby('city', as_index=False)['net_value'].sum()"
-        ".rename(columns={'net_value': 'revenue'})",
-        "city_revenue = ____",
-        "city_revenue = orders.groupby('city', as_index=False)['net_value'].sum()",
+        "funnel_order",
+        f"funnel = {FUNNEL!r}",
+        "funnel = ____",
+        f"funnel = {FUNNEL[::-1]!r}",
     ),
     (
         "discounted_price",
@@ -50,24 +51,19 @@ ANSWERS = [
         "def discounted_price(mrp, discount_pct):\n    pass",
         "def discounted_price(mrp, discount_pct):\n    return round(mrp - discount_pct, 2)",
     ),
-    (
-        "orders_by_payment",
-        "query = 'SELECT payment_method, COUNT(*) AS orders FROM orders GROUP BY payment_method'",
-        "query = ____",
-        "query = 'SELECT payment_method FROM orders'",
-    ),
 ]
-VARIABLE = {"metric_choice": "choice", "orders_by_payment": "query"}
+VARIABLE = {"three_orders": "average", "funnel_order": "funnel"}
 ALL_IDS = [
+    "start_here.three_orders",
     "start_here.aov",
     "start_here.conversion",
-    "start_here.metric_choice",
+    "start_here.nudge_target",
     "start_here.guardrails",
     "start_here.funnel_order",
-    "start_here.city_revenue",
+    "start_here.revenue_by_payment",
     "start_here.discounted_price",
     "start_here.orders_by_payment",
-    "start_here.first_question",
+    "start_here.device_memo",
 ]
 ANSWERED = [f"start_here.{name}" for name, *_ in ANSWERS]
 
@@ -147,16 +143,17 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> dict:
     tamper = [
         SETUP,
         "from pm_toolkit.exercises import Outcome\nfrom pm_toolkit.exercises.model import Exercise\n"
-        "Exercise.evaluate = lambda self, answer, ctx: Outcome('correct', exercise_id=self.id)\n"
-        "assert ex['aov'].check(1).correct",
+        "Exercise.evaluate = lambda self, answer, ctx, **kw: Outcome('correct', exercise_id=self.id)\n"
+        "assert ex['three_orders'].check(1).correct",
         "from pm_toolkit.exercises.store import ProgressStore\n"
-        "ProgressStore().record({'action': 'check', 'exercise': 'start_here.conversion', "
+        "ProgressStore().record({'action': 'check', 'exercise': 'start_here.guardrails', "
         "'status': 'correct'})",
-        "import pandas as pd\nmine = pd.DataFrame({'city': ['pune'], 'revenue': [1.0]})\n"
-        "object.__setattr__(ex['city_revenue'].exercise, 'reference', lambda ctx: mine)\n"
-        "ex['city_revenue'].check(mine)",
+        "from pm_toolkit.exercises import Ordering\nmine = ['Pay with UPI', 'Visit the home page', "
+        "'Search for a product', 'View the product page', 'Add to cart']\n"
+        "object.__setattr__(ex['funnel_order'].exercise, 'kind', Ordering(mine))\n"
+        "ex['funnel_order'].check(mine)",
         "from pm_toolkit.exercises.bound import BoundExercise\n"
-        "BoundExercise._check = lambda self, a, t: Outcome('correct', exercise_id=self.id)\n"
+        "BoundExercise._check = lambda self, a, t, **kw: Outcome('correct', exercise_id=self.id)\n"
         "def discounted_price(mrp, discount_pct):\n    return 0\n"
         "ex['discounted_price'].check(discounted_price)",
     ]
@@ -172,17 +169,16 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "store": {
             "learner": "dev@example.in",
             "exercises": {
-                "start_here.aov": {"status": "correct", "attempts": 1, "hints": 2},
-                "start_here.conversion": {"status": "incorrect", "answer": "2.8%", "attempts": 1},
+                "start_here.three_orders": {"status": "correct", "attempts": 1, "hints": 2},
                 "start_here.guardrails": {
                     "status": "incorrect",
                     "answer": "['Conversion rate']",
                     "message": "You ticked 0 of the 2 right options [0/2].",
                     "attempts": 2,
                 },
-                "start_here.metric_choice": {
+                "start_here.funnel_order": {
                     "status": "correct",
-                    "raw": "Average order value (AOV)",
+                    "raw": FUNNEL,
                     "solution": True,
                 },
             },
@@ -219,7 +215,7 @@ def test_pack_has_both_editions_guide_and_answer_sheets(course):
     pack = course["pack"]
     learner = (pack.out_dir / "learner" / "exercises" / "00_demo.ipynb").read_text()
     solution = (pack.out_dir / "solutions" / "00_demo.ipynb").read_text()
-    assert "aov = ____" in learner and "(450 + 1200 + 850)" not in learner
+    assert "average = ____" in learner and "(450 + 1200 + 850)" not in learner
     assert "(450 + 1200 + 850) / 3" in solution and "BEGIN SOLUTION" not in solution
     assert (pack.out_dir / "facilitator.md").exists()
     sheets = pack.answer_sheets.read_text(encoding="utf-8")
@@ -237,10 +233,10 @@ def test_wrong_answers_are_incorrect_with_their_declared_mistakes(course):
     got = _statuses(book, "ravi@example.in")
     assert got == {i: ("incorrect" if i in ANSWERED else "not_attempted") for i in ALL_IDS}
     rows = {r.exercise: r for r in book.rows if r.learner == "ravi@example.in"}
-    assert "total revenue" in rows["start_here.aov"].message
-    assert "per session" in rows["start_here.conversion"].message
+    assert "total revenue" in rows["start_here.three_orders"].message
+    assert "0 of the 2 right options" in rows["start_here.guardrails"].message
     assert "percentage off as rupees" in rows["start_here.discounted_price"].message
-    assert rows["start_here.aov"].attempts == 1
+    assert rows["start_here.three_orders"].attempts == 1
     summary = (book.out_dir / "summary.html").read_text(encoding="utf-8")
     assert "1 × That is the total revenue; divide it by the number of orders." in summary
 
@@ -248,7 +244,8 @@ def test_wrong_answers_are_incorrect_with_their_declared_mistakes(course):
 def test_endless_loop_is_stopped_and_earlier_answers_still_count(course):
     book = course["book"]
     got = _statuses(book, "meera@example.in")
-    assert got == {i: ("correct" if i == "start_here.aov" else "not_attempted") for i in ALL_IDS}
+    first = "start_here.three_orders"
+    assert got == {i: ("correct" if i == first else "not_attempted") for i in ALL_IDS}
     report = next(s for s in book.submissions if s.file.startswith("Meera@"))
     assert report.status == "timed_out"
     assert report.seconds < NOTEBOOK_TIMEOUT + 10
@@ -262,11 +259,13 @@ def test_tampering_gains_nothing_and_is_flagged(course):
     book = course["book"]
     got = _statuses(book, "kiran@example.in")
     expected = {i: "not_attempted" for i in ALL_IDS}
-    expected.update({"start_here.aov": "incorrect", "start_here.city_revenue": "incorrect"})
+    expected.update(
+        {"start_here.three_orders": "incorrect", "start_here.funnel_order": "incorrect"}
+    )
     assert got == expected
     report = next(s for s in book.submissions if s.file.startswith("kiran@"))
     assert report.status == "graded"
-    assert "start_here.aov" in report.message and "tampering" in report.message
+    assert "start_here.three_orders" in report.message and "tampering" in report.message
 
 
 def test_export_is_rechecked_and_unproven_claims_are_not_counted(course):
@@ -275,24 +274,24 @@ def test_export_is_rechecked_and_unproven_claims_are_not_counted(course):
     expected = {i: "not_attempted" for i in ALL_IDS}
     expected.update(
         {
-            "start_here.aov": "unverified",
-            "start_here.conversion": "incorrect",
+            "start_here.three_orders": "unverified",
             "start_here.guardrails": "incorrect",
-            "start_here.metric_choice": "correct",
+            "start_here.funnel_order": "correct",
         }
     )
     assert got == expected
     rows = {r.exercise: r for r in book.rows if r.learner == "dev@example.in"}
-    assert rows["start_here.aov"].hints_used == 2
-    assert rows["start_here.metric_choice"].solution_viewed is True
+    assert rows["start_here.three_orders"].hints_used == 2
+    assert rows["start_here.funnel_order"].solution_viewed is True
     assert rows["start_here.guardrails"].attempts == 2
-    assert "per session" in rows["start_here.conversion"].message
+    assert "0 of the 2 right options" in rows["start_here.guardrails"].message
 
 
 def test_a_crashed_kernel_is_reported_and_earlier_answers_still_count(course):
     book = course["book"]
     got = _statuses(book, "neha@example.in")
-    assert got == {i: ("correct" if i == "start_here.aov" else "not_attempted") for i in ALL_IDS}
+    first = "start_here.three_orders"
+    assert got == {i: ("correct" if i == first else "not_attempted") for i in ALL_IDS}
     report = next(s for s in book.submissions if s.file.startswith("neha@"))
     assert report.status == "kernel_died"
 

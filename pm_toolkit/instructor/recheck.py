@@ -5,9 +5,9 @@ roster's seed for that learner. A learner who redefines ``check``, patches the e
 writes "correct" into their progress store changes nothing that is read here.
 
 >>> from pm_toolkit.exercises.answer_codec import encode_answer
->>> graded = recheck([{"exercise": "start_here.aov", "answer": encode_answer("₹2,500")},
-...                   {"exercise": "start_here.aov", "answer": encode_answer(833.33)}], seed=1)
->>> g = graded["start_here.aov"]
+>>> graded = recheck([{"exercise": "start_here.three_orders", "answer": encode_answer("₹2,500")},
+...                   {"exercise": "start_here.three_orders", "answer": encode_answer(833.33)}], seed=1)
+>>> g = graded["start_here.three_orders"]
 >>> g.status, g.attempts
 ('correct', 2)
 """
