@@ -141,8 +141,11 @@ class Outcome:
             body += f"<div class='pm-explanation'>{_html_lines(self.explanation)}</div>"
         if self.reveal:
             body += f"<div class='pm-reveal'>{_html_lines(self.reveal)}</div>"
+        # data-exercise: which question this status belongs to (the browser test checks that
+        # every face of one question shows one status). An id, never an answer.
         return (
             f"<div class='pm-outcome pm-outcome-{self.status}' role='status' "
+            f"data-exercise='{html.escape(self.exercise_id, quote=True)}' "
             f"style='color: var(--jp-content-font-color1, inherit)'>{body}</div>"
         )
 
