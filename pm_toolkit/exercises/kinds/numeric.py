@@ -168,7 +168,7 @@ def direction_hint(parsed: float, expected: float, *, rate: bool, unit: str | No
     if (parsed > 0) != (expected > 0):
         return "The sign is wrong: check which way round you subtracted."
     ratio = parsed / expected
-    big = max(ratio, 1 / ratio)
+    big = max(ratio, 1 / ratio) if ratio > 0 else math.inf
     dim = "rate" if rate else (unit_of(unit).dimension if unit else "")
     for factor, slip in _SLIPS.get(dim, _SLIPS[""]):
         if math.isclose(big, factor, rel_tol=0.03):
@@ -180,6 +180,8 @@ def direction_hint(parsed: float, expected: float, *, rate: bool, unit: str | No
         if rate
         else "check which rows you kept and what you divided by."
     )
+    if not math.isfinite(big) or big >= 1e12:
+        return f"Far too {way}, by many orders of magnitude: {fix}"
     if big >= 9.5:
         power = 10 ** round(math.log10(big))
         return f"Far too {way}, about {power:,} times: {fix}"
