@@ -233,6 +233,17 @@ def test_reprs_never_show_the_right_order_reference_or_solution():
 
 
 # -- 11. the low ones -------------------------------------------------------------------------------
+def table_exercise(**kw) -> Exercise:
+    return Exercise(
+        id="adv.table",
+        title="Table",
+        prompt="Revenue per city.",
+        kind=DataFrameAnswer(),
+        reference=lambda c: pd.DataFrame({"city": ["pune"], "revenue": [1.0]}),
+        **kw,
+    )
+
+
 def test_a_lone_surrogate_in_an_answer_is_still_saved(tmp_path):
     b = lesson("start_here", ctx=LearnerContext(scale="tiny", learner="surrogate")).q1
     out = b.check("12\ud800")
@@ -242,12 +253,7 @@ def test_a_lone_surrogate_in_an_answer_is_still_saved(tmp_path):
 
 
 def test_a_predicate_for_tables_is_not_asked_about_a_list_and_logs_nothing(caplog, tmp_path):
-    ex = Exercise(
-        id="adv.table",
-        title="Table",
-        prompt="Revenue per city.",
-        kind=DataFrameAnswer(),
-        reference=lambda c: pd.DataFrame({"city": ["pune"], "revenue": [1.0]}),
+    ex = table_exercise(
         wrong_answers=[
             WrongAnswer(
                 predicate=lambda df, c: "net_value" in df.columns,
@@ -331,13 +337,7 @@ class _LyingFloat:
 def test_objects_that_fake_their_class_get_feedback_and_never_pass():
     assert isinstance(_LyingStr(), str) and isinstance(_LyingFrame(), pd.DataFrame)
     c = ctx()
-    table = Exercise(
-        id="adv.frame",
-        title="Table",
-        prompt="Revenue per city.",
-        kind=DataFrameAnswer(),
-        reference=lambda c: pd.DataFrame({"city": ["pune"], "revenue": [1.0]}),
-    )
+    table = table_exercise()
     assert table.evaluate(_LyingFrame(), c).status == "incorrect"
     number = Exercise(id="adv.n", title="N", prompt="N?", kind=Number(), reference=42.0)
     assert number.evaluate(_LyingFloat(), c).status == "invalid_input"
@@ -356,3 +356,22 @@ def test_check_records_and_returns_for_a_lying_object():
     out = b.check(_LyingStr())  # before: the raw-answer encoding raised out of check()
     assert out.status == "invalid_input"
     assert b.store.last("adv.n2")["status"] == "invalid_input"
+
+
+# -- 10. what the store keeps: the learner's own submission, never an unsolved answer ---------------
+def test_raw_is_the_learners_own_answer_and_no_unsolved_answer_is_stored():
+    import json
+
+    from pm_toolkit.exercises import store as store_mod
+    from pm_toolkit.exercises.answer_codec import decode_answer
+
+    ex = lesson("start_here", ctx=LearnerContext(scale="tiny", learner="keeper"))
+    solved, open_ = ex["three_orders"], ex["conversion"]
+    assert solved.check("₹833.33").correct
+    assert decode_answer(solved.store.last(solved.id)["raw"]) == "₹833.33"  # kept, as promised
+    assert open_.check("99%").status == "incorrect"
+    expected = open_.exercise.kind.expected_strings(open_.exercise.expected(open_.ctx))
+    kept = json.dumps([open_.store.events(), open_.store.summary()], ensure_ascii=False)
+    assert not [s for s in expected if len(s) > 3 and s in kept]
+    promise = " ".join(store_mod.__doc__.split())
+    assert "correct answers included" in promise and "No expected value is ever written" in promise

@@ -226,6 +226,15 @@ def theme(page, name: str) -> None:
     page.wait_for_timeout(300)
 
 
+def in_dark(page, *names: str) -> list[str]:
+    """The problems the named checks find in JupyterLab's dark theme (light is restored)."""
+    theme(page, "JupyterLab Dark")
+    try:
+        return [p for name in names for p in check(page, name)]
+    finally:
+        theme(page, "JupyterLab Light")
+
+
 def assert_none(problems: list[str]) -> None:
     assert problems == [], "\n".join(problems)
 
@@ -325,13 +334,7 @@ def test_exercises02_reads_well_in_both_themes(lab, page):
     open_tab(page, lab, "exercises/02_web_metrics.ipynb")
     run_all(page)
     assert check(page, "promptsWithCode") > 0
-    problems = learner_layout_checks(page)
-    theme(page, "JupyterLab Dark")
-    try:
-        problems += check(page, "layout") + check(page, "contrast")
-    finally:
-        theme(page, "JupyterLab Light")
-    assert problems == [], "\n".join(problems)
+    assert_none(learner_layout_checks(page) + in_dark(page, "layout", "contrast"))
     memo = check(page, "memoUntouched")
     if page.locator(".pm-memo:visible").count() == 0:
         pytest.xfail("exercises 02 has no structured memo yet (its lesson helper adds one)")
@@ -351,12 +354,7 @@ def test_lesson_dashboards_fit_and_say_things_once(lab, page, path):
     open_tab(page, lab, path)
     run_all(page)
     problems = check(page, "redBars") + check(page, "dashboards") + check(page, "layout")
-    theme(page, "JupyterLab Dark")
-    try:
-        problems += check(page, "dashboards") + check(page, "layout")
-    finally:
-        theme(page, "JupyterLab Light")
-    assert problems == [], "\n".join(problems)
+    assert_none(problems + in_dark(page, "dashboards", "layout"))
     if path.startswith("lessons/05"):
         # The capstone memo moves onto the Judgement kind in the lesson-05 rework; once it has,
         # it is checked like every memo (nothing pre-selected, no rubric before checking).
