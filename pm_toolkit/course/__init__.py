@@ -9,7 +9,7 @@ module that exists and fails to import is an error.
 >>> "start_here" in lesson_keys()
 True
 >>> exercises_for("start_here")[0].id
-'start_here.aov'
+'start_here.three_orders'
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ not attempted → read (parse) → correct? → declared wrong answers → gener
 Every step is wrapped: a bug in a checker becomes "could not check", never a traceback.
 
 >>> from pm_toolkit.exercises import Exercise, Number, WrongAnswer
->>> from pm_toolkit.exercises.context import LearnerContext, trusted
+>>> from pm_toolkit.exercises.context import LearnerContext
 >>> ex = Exercise(
 ...     id="start_here.aov", title="Average order value", variable="aov",
 ...     prompt="Three orders: ₹400, ₹650 and ₹1,200. What is the average order value?",

@@ -7,7 +7,7 @@ Nothing here is stored: every value is recomputed from the course definitions on
 >>> from pm_toolkit.instructor.cohort import Member
 >>> sheet = answer_sheet(Member("Asha", "asha@example.in", 1), lessons=["start_here"], scale="tiny")
 >>> sheet.answers[0].exercise_id, sheet.answers[0].text
-('start_here.aov', '₹833.33')
+('start_here.three_orders', '₹833.33')
 """
 
 from __future__ import annotations
