@@ -18,7 +18,7 @@ from typing import Any
 
 from pm_toolkit.learner import current_learner, set_learner
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # name -> "module:attribute", resolved lazily (PEP 562) to keep start-up light.
 _LAZY = {
