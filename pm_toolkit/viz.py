@@ -228,11 +228,11 @@ def fit_label(control: Any) -> None:
     """Show a control's whole label and keep its slider usable (ipywidgets cuts labels at about
     80 px and, given ``description_width="initial"``, squeezes the slider instead).
 
-    An author's own ``layout.width`` is kept.
+    An author's own ``layout.width`` and ``style.description_width`` are kept.
     """
     description = getattr(control, "description", "") or ""
     style = getattr(control, "style", None)
-    if style is not None and hasattr(style, "description_width"):
+    if style is not None and hasattr(style, "description_width") and not style.description_width:
         style.description_width = "initial"
     layout = getattr(control, "layout", None)
     if layout is not None and not layout.width and description:

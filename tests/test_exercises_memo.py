@@ -12,6 +12,7 @@ from pm_toolkit.exercises import (
     MemoKey,
     Number,
     Percent,
+    ____,
 )
 from pm_toolkit.exercises.answer_codec import decode_answer, encode_answer
 from pm_toolkit.exercises.bound import BoundExercise
@@ -136,6 +137,19 @@ def test_text_alone_is_not_enough_when_a_structure_is_asked(ctx):
 
 def test_blank_memo_is_not_attempted(ctx):
     assert memo_exercise().evaluate(JudgementAnswer(""), ctx).status == "not_attempted"
+
+
+def test_the_learner_editions_blanks_are_not_attempted_then_asked_for(ctx):
+    """`ex.qN.check(text, call=____, evidence=[____], numbers=____)` as the learner edition has it."""
+    blanks = {"call": ____, "evidence": [____], "numbers": ____}
+    assert check(memo_exercise(), ctx, text=____, **blanks).status == "not_attempted"
+    out = check(memo_exercise(), ctx, **blanks)
+    assert out.status == "invalid_input" and "Pick your call" in out.text
+    out = check(memo_exercise(), ctx, **{**RIGHT, "evidence": [____]})
+    assert out.status == "invalid_input" and "Tick the points" in out.text
+    numbers = {"conversion lift": ____, "orders per day": "140"}
+    out = check(memo_exercise(), ctx, **{**RIGHT, "numbers": numbers})
+    assert out.status == "invalid_input" and "conversion lift" in out.text
 
 
 def test_reference_answer_is_correct_and_round_trips_through_the_codec(ctx):

@@ -84,14 +84,16 @@ def _lesson_order() -> dict[str, int]:
     return {key: i for i, (key, *_rest) in enumerate(LESSONS)}
 
 
-def _titles(ids: Iterable[str]) -> dict[str, str]:
-    titles: dict[str, str] = {}
+def _titles(ids: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """Each known exercise's (position in its lesson, title): the room lists questions in the
+    order learners meet them (q1, q2, …)."""
+    titles: dict[str, tuple[int, str]] = {}
     try:
         from pm_toolkit.course import exercises_for
 
         for lesson in sorted({i.split(".", 1)[0] for i in ids}):
             try:
-                titles.update({e.id: e.title for e in exercises_for(lesson)})
+                titles.update({e.id: (n, e.title) for n, e in enumerate(exercises_for(lesson))})
             except Exception:
                 continue  # a lesson under construction: show ids without titles
     except Exception:
@@ -166,7 +168,7 @@ def room_from(
         rows.append(
             QuestionStats(
                 exercise=ex_id,
-                title=titles.get(ex_id, ""),
+                title=titles.get(ex_id, (0, ""))[1],
                 started=len(started),
                 solved=len(solved),
                 stuck=len(stuck),
@@ -178,7 +180,13 @@ def room_from(
                 stuck_learners=tuple(sorted(stuck)) if names else (),
             )
         )
-    rows.sort(key=lambda q: (order.get(q.exercise.split(".", 1)[0], 99), q.exercise))
+    rows.sort(
+        key=lambda q: (
+            order.get(q.exercise.split(".", 1)[0], 99),
+            titles.get(q.exercise, (999, ""))[0],
+            q.exercise,
+        )
+    )
     taken = datetime.now(timezone.utc).astimezone().strftime("%H:%M:%S")
     return Room(tuple(rows), len(progress), active, taken, names)
 

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from pm_toolkit.exercises.kinds.base import AnswerKind, Verdict
 from pm_toolkit.exercises.parsing import InvalidInput, describe, is_a, is_text
+from pm_toolkit.exercises.placeholder import is_placeholder
 
 if TYPE_CHECKING:
     from pm_toolkit.exercises.context import LearnerContext
@@ -83,7 +84,16 @@ class JudgementAnswer:
 
     @property
     def structured(self) -> bool:
-        return self.call is not None or bool(self.evidence) or bool(self.numbers)
+        """Whether any part of the checked structure was filled in (a blank ``____`` was not)."""
+        evidence = (
+            self.evidence if is_a(self.evidence, (list, tuple, set, frozenset)) else [self.evidence]
+        )
+        numbers = self.numbers.values() if is_a(self.numbers, Mapping) else [self.numbers]
+        return (
+            not is_placeholder(self.call)
+            or any(not is_placeholder(e) for e in evidence)
+            or any(not is_placeholder(v) for v in numbers)
+        )
 
 
 class Judgement(AnswerKind):
@@ -226,7 +236,7 @@ class Judgement(AnswerKind):
     def _parse_call(self, call: Any) -> str | None:
         if not self.calls:
             return None
-        if call is None or (is_text(call) and not str.__str__(call).strip()):
+        if is_placeholder(call):
             raise InvalidInput(f"Pick your call first: one of {_listing(self.calls)}.")
         key = _lookup(self.calls, call)
         if key is None:
@@ -241,7 +251,7 @@ class Judgement(AnswerKind):
         if not is_a(evidence, (list, tuple, set, frozenset)):
             raise InvalidInput(f"Give the evidence as a list of options, got {describe(evidence)}.")
         keys = set()
-        for item in evidence:
+        for item in (e for e in evidence if not is_placeholder(e)):  # a blank left in the list
             key = _lookup(self.evidence, item)
             if key is None:
                 raise InvalidInput(
@@ -264,7 +274,7 @@ class Judgement(AnswerKind):
         out = {}
         for label, kind in self.numbers.items():
             value = given.get(_norm(label))
-            if value is None or (is_text(value) and not str.__str__(value).strip()):
+            if is_placeholder(value):
                 raise InvalidInput(f"Give a value for {label!r} from your data.")
             try:
                 out[label] = kind.parse(value, ctx)
