@@ -125,3 +125,24 @@ def test_result_for_does_not_move_the_widget_above():
     assert dash.values == {"mrp": 1299, "qty": 2}  # the learner's sliders stay where they were
     with pytest.raises(ValueError, match="unknown control"):
         dash.result_for(price=1)
+
+
+def _track_px(control) -> float:
+    width = int(re.match(r"(\d+)px", control.layout.width).group(1))
+    label = control.style.description_width
+    label_px = int(label[:-2]) if label.endswith("px") else len(control.description) * 7.5
+    return width - label_px
+
+
+def test_lesson_4_sliders_keep_room_beside_their_long_labels():
+    """The MDE slider was squeezed to 96 px by a fixed 440 px width (seen in the browser)."""
+    from pm_toolkit.experiments import charts
+
+    dashboards = (
+        charts.sample_size_dashboard(0.04, 5_000),
+        charts.peeking_dashboard(seed=1, n_sims=200),
+        charts.portfolio_dashboard(seed=1, n_experiments=100),
+    )
+    for dash in dashboards:
+        for control in dash.controls.values():
+            assert _track_px(control) >= 250, control.description

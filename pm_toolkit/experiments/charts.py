@@ -86,8 +86,9 @@ _LABEL = {"description_width": "initial"}
 
 
 def _wide() -> widgets.Layout:
-    """A slider wide enough for its label and a usable track (a fresh layout per control)."""
-    return widgets.Layout(width="440px", max_width="100%")
+    """A fresh layout per control, without a width: the dashboard sizes each control from its
+    label so the track keeps its room (``viz.fit_label``)."""
+    return widgets.Layout()
 
 
 def _slider(description: str, value: float, low: float, high: float, step: float):
