@@ -49,10 +49,15 @@ notebooks: $(STAMP)
 	PM_TOOLKIT_HOME=$(TEST_HOME)/nb $(BIN)/python -m pytest -q -n 2 --dist loadscope $(NBVAL) $(NOTEBOOKS)
 
 # Solution editions in strict mode: any exercise outcome but "correct" raises, so nbval fails.
+# They run as a learner other than the default the lessons use, so every answer is shown right
+# on a second learner's own data (tests/test_instructor_real.py grades two of them for her).
+SOLUTIONS_LEARNER := asha@example.in
 solutions: $(STAMP)
 	@if ls exercises/solutions/*.ipynb >/dev/null 2>&1; then \
-	  PM_TOOLKIT_HOME=$(TEST_HOME)/nb $(BIN)/pm-toolkit data prepare --scale small && \
-	  PM_TOOLKIT_HOME=$(TEST_HOME)/solutions PM_TOOLKIT_DATA_DIR=$(TEST_HOME)/nb/data PM_TOOLKIT_STRICT=1 \
+	  PM_TOOLKIT_LEARNER=$(SOLUTIONS_LEARNER) PM_TOOLKIT_HOME=$(TEST_HOME)/nb \
+	    $(BIN)/pm-toolkit data prepare --scale small && \
+	  PM_TOOLKIT_LEARNER=$(SOLUTIONS_LEARNER) PM_TOOLKIT_HOME=$(TEST_HOME)/solutions \
+	  PM_TOOLKIT_DATA_DIR=$(TEST_HOME)/nb/data PM_TOOLKIT_STRICT=1 \
 	    $(BIN)/python -m pytest -q -n 2 --dist loadscope $(NBVAL) exercises/solutions; \
 	else echo "no solution editions yet"; fi
 
