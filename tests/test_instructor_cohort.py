@@ -265,7 +265,7 @@ def test_build_instructor_writes_the_pack(tmp_path, capsys):
     kit = tmp_path / "kit"
     code = cli.main(
         ["build", "--root", str(tmp_path), "--instructor", str(kit), "--roster", str(roster.path),
-         "--answers-scale", "tiny"]
+         "--answers-scale", "tiny", "--lessons", "start_here"]
     )  # fmt: skip
     assert code == 0, capsys.readouterr()
     assert "aov = ____" in (kit / "learner" / "exercises" / "00_demo.ipynb").read_text()
@@ -278,6 +278,17 @@ def test_build_instructor_writes_the_pack(tmp_path, capsys):
     assert (kit / "roster.csv").exists() and "answer_sheets/b7.html" in (
         kit / "README.md"
     ).read_text()
+
+
+def test_build_refuses_an_unknown_lesson(tmp_path, capsys):
+    (tmp_path / "exercises" / "source").mkdir(parents=True)
+    roster = create_cohort("b7", write(tmp_path, "asha@example.in\n"), tmp_path)
+    code = cli.main(
+        ["build", "--root", str(tmp_path), "--instructor", str(tmp_path / "kit"),
+         "--roster", str(roster.path), "--lessons", "metrics,recipes"]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "no lesson recipes" in err and "start_here" in err
 
 
 def test_grade_command_reports_a_missing_folder(tmp_path, capsys):

@@ -18,7 +18,8 @@ from typing import Any
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--instructor``, ``--roster`` and ``--answers-scale`` to ``pm-toolkit build``."""
+    """Add ``--instructor``, ``--roster``, ``--answers-scale`` and ``--lessons`` to
+    ``pm-toolkit build``."""
     parser.add_argument(
         "--instructor",
         metavar="DIR",
@@ -36,6 +37,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SCALE",
         help="with --instructor: the data scale the answer sheets use (default: small)",
     )
+    parser.add_argument(
+        "--lessons",
+        metavar="KEYS",
+        help="with --instructor: answer sheets only for these lessons, comma-separated "
+        "(e.g. start_here,metrics; default: every lesson), for a workshop that covers a few",
+    )
 
 
 def run(args: argparse.Namespace, results: Any = None) -> int:
@@ -46,12 +53,27 @@ def run(args: argparse.Namespace, results: Any = None) -> int:
         if getattr(args, "roster", None):
             raise CommandError("--roster only makes sense with --instructor DIR")
         return 0
+    from pm_toolkit.course import lesson_keys
     from pm_toolkit.instructor.cohort import RosterError
     from pm_toolkit.instructor.pack import build_pack
 
+    lessons = None
+    if getattr(args, "lessons", None):
+        lessons = [k.strip() for k in args.lessons.split(",") if k.strip()]
+        unknown = [k for k in lessons if k not in lesson_keys()]
+        if unknown or not lessons:
+            raise CommandError(
+                f"--lessons: no lesson {', '.join(unknown) or repr(args.lessons)}; "
+                f"the lessons are {', '.join(lesson_keys())}"
+            )
     try:
         pack = build_pack(
-            args.instructor, args.roster, root=args.root, scale=args.answers_scale, say=print
+            args.instructor,
+            args.roster,
+            root=args.root,
+            scale=args.answers_scale,
+            lessons=lessons,
+            say=print,
         )
     except RosterError as exc:
         raise CommandError(str(exc)) from None
