@@ -41,7 +41,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 unit: $(STAMP)
-	PM_TOOLKIT_HOME=$(TEST_HOME)/unit $(BIN)/python -m pytest -q -n 2 tests --ignore=tests/ui
+	PM_TOOLKIT_HOME=$(TEST_HOME)/unit $(BIN)/python -m pytest -q -n 2 --dist loadgroup tests --ignore=tests/ui
 
 # Lessons and learner editions: every exercise must end "not attempted", no cell may raise.
 notebooks: $(STAMP)

@@ -47,3 +47,22 @@ TRUTH_SEEDS = (2026, 1, 2, 7, 42)
 def truth_seed(request) -> int:
     """Each test that states a fact about the data runs once per learner seed in TRUTH_SEEDS."""
     return request.param
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keep tests that share an expensive per-process cache on one xdist worker.
+
+    A truth test file builds each learner's lesson once (``functools.cache`` per seed) and the
+    exercise self-tests compute each lesson's references once per context; spread over two
+    workers, both would pay for it. ``make unit`` runs with ``--dist loadgroup``; other runs
+    ignore the mark.
+    """
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if module.startswith("test_truth_"):
+            item.add_marker(pytest.mark.xdist_group(module))
+        elif module == "test_course_selftests":
+            ex = getattr(getattr(item, "callspec", None), "params", {}).get("ex")
+            lesson = getattr(ex, "lesson", None)
+            if lesson:
+                item.add_marker(pytest.mark.xdist_group(f"selftests_{lesson}"))
