@@ -19,18 +19,38 @@ def guide() -> str:
     return GUIDE.read_text(encoding="utf-8")
 
 
-def test_agenda_adds_up_to_six_and_a_half_hours(guide):
-    rows = re.findall(r"^\| (\d\d):(\d\d)–(\d\d):(\d\d) \| (\d+) \|", guide, flags=re.M)
-    assert rows, "the agenda table is missing"
-    total = 0
-    for h1, m1, h2, m2, minutes in rows:
-        span = (int(h2) * 60 + int(m2)) - (int(h1) * 60 + int(m1))
-        assert span == int(minutes), f"{h1}:{m1}–{h2}:{m2} is {span} min, not {minutes}"
-        total += span
-    assert total == 390
-    starts = [int(r[0]) * 60 + int(r[1]) for r in rows]
-    ends = [int(r[2]) * 60 + int(r[3]) for r in rows]
-    assert starts[1:] == ends[:-1], "the agenda has gaps or overlaps"
+def agendas(guide: str) -> dict[str, tuple[float, list[tuple[int, int, int]]]]:
+    """Each "## … at a glance (H hours)" section: its stated hours and its (start, end, min) rows."""
+    out = {}
+    for title, hours, body in re.findall(
+        r"^## (.+?) at a glance \(([\d.]+) hours\)\n(.*?)(?=^## |\Z)", guide, flags=re.M | re.S
+    ):
+        rows = [
+            (int(h1) * 60 + int(m1), int(h2) * 60 + int(m2), int(minutes))
+            for h1, m1, h2, m2, minutes in re.findall(
+                r"^\| (\d\d):(\d\d)–(\d\d):(\d\d) \| (\d+) \|", body, flags=re.M
+            )
+        ]
+        out[title] = (float(hours), rows)
+    return out
+
+
+def test_each_days_agenda_adds_up_to_its_hours_without_gaps(guide):
+    days = agendas(guide)
+    assert set(days) == {"Day one", "Day two"}, "the agenda tables are missing"
+    assert days["Day one"][0] == 6.5  # the one-day workshop of lessons 00-05 stays a day
+    for title, (hours, rows) in days.items():
+        assert rows, f"{title}: no agenda rows"
+        for start, end, minutes in rows:
+            assert end - start == minutes, f"{title}: a row spans {end - start} min, not {minutes}"
+        assert sum(m for *_, m in rows) == hours * 60, title
+        assert [s for s, *_ in rows[1:]] == [e for _, e, _ in rows[:-1]], f"{title}: gaps"
+
+
+def test_every_lesson_is_on_an_agenda(guide):
+    tables = re.findall(r"^## .+? at a glance .*?(?=^## |\Z)", guide, flags=re.M | re.S)
+    on_agenda = set(re.findall(r"^\| [\d:–]+ \| \d+ \| \*\*(\d\d) ", "".join(tables), flags=re.M))
+    assert on_agenda == {"00", "01", "02", "03", "04", "05", "06", "07"}
 
 
 @pytest.mark.parametrize(
