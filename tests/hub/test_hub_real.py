@@ -110,18 +110,25 @@ def test_each_learner_works_on_their_own_data_and_progress(hub, lesson_runs):
     root = hub["root"]
     k1, k2, k3 = (lesson_runs[u][1] for u in (l1, l2, l3))
     assert "Correct" in k1.run("print(ex.q1.check(833.33))").text
+    # Lesson 00's AOV is on each learner's own data: the engine's internal path gives l1 theirs.
+    assert (
+        "Correct" in k1.run("print(ex.q2.check(ex.q2.exercise.reference_answer(ex.q2.ctx)))").text
+    )
     for _ in range(2):
-        assert "Not yet" in k2.run("print(ex.q2.check('84/3000'))").text
-    k2.run("ex.q2.hint()")
+        assert "Not yet" in k2.run("print(ex.q3.check(84 / 3000))").text
+    k2.run("ex.q3.hint()")
     # On the roster: the prepared data is read in place; nothing lands in the learner's home.
     r1 = k1.run(
         "from pm_toolkit import data; print(data.folder()); print(len(data.load('orders')))"
     )
     assert str(root / "data") in r1.text
     assert not (hub["shop"].home(l1) / ".pm_toolkit" / "data").exists()
-    # Not on the roster: generated in their own home on first use, with a message saying so.
-    r3 = k3.run("from pm_toolkit import data; print(len(data.load('orders')))")
-    assert "not among the course data your instructor prepared" in r3.text, r3.text
+    # Not on the roster: generated in their own home on first use (lesson 00's first data cell),
+    # with a message saying so.
+    said = "\n".join(o.text + o.html for o in lesson_runs[l3][2])
+    assert "not among the course data your instructor prepared" in said, said[-2000:]
+    assert "not among the course data" not in "\n".join(o.text for o in lesson_runs[l1][2])
+    assert k3.run("from pm_toolkit import data; print(len(data.load('orders')))").text.strip()
     assert (hub["shop"].home(l3) / ".pm_toolkit" / "data").is_dir()
     # Separate progress per learner.
     from pm_toolkit.instructor.collect import events, store_folder
@@ -188,7 +195,9 @@ def test_an_update_keeps_the_learners_answers(hub, lesson_runs):
     server = lesson_runs[l1][0]
     nb = server.notebook(LESSON)
     cell = next(c for c in nb["cells"] if "conversion = ____" in c["source"])
-    cell["source"] = "conversion = 84 / 2400  # my answer\nex.q2.check(conversion)"
+    cell["source"] = cell["source"].replace(
+        "conversion = ____", "conversion = 84 / 2400  # my answer"
+    )
     server.save_notebook(LESSON, nb)
     # The instructor fixes a typo in another cell and publishes it.
     lesson = hub["checkout"] / "lessons" / "00_start_here.ipynb"
