@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 import pytest
 from hypothesis import settings
@@ -49,20 +50,54 @@ def truth_seed(request) -> int:
     return request.param
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns the marks into node-id groups
 def pytest_collection_modifyitems(config, items):
     """Keep tests that share an expensive per-process cache on one xdist worker.
 
-    A truth test file builds each learner's lesson once (``functools.cache`` per seed) and the
-    exercise self-tests compute each lesson's references once per context; spread over two
+    A truth test file builds each learner's lesson once (``functools.cache`` per seed), the
+    exercise self-tests compute each lesson's references once per context, and a module-scoped
+    fixture (a graded cohort, a generated world) is built once per worker; spread over two
     workers, both would pay for it. ``make unit`` runs with ``--dist loadgroup``; other runs
     ignore the mark.
     """
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
-        if module.startswith("test_truth_"):
+        if module.startswith("test_truth_") or _uses_own_module_fixture(item):
             item.add_marker(pytest.mark.xdist_group(module))
         elif module == "test_course_selftests":
             ex = getattr(getattr(item, "callspec", None), "params", {}).get("ex")
             lesson = getattr(ex, "lesson", None)
             if lesson:
                 item.add_marker(pytest.mark.xdist_group(f"selftests_{lesson}"))
+
+
+def _uses_own_module_fixture(item) -> bool:
+    """Whether the test asks for a module-scoped fixture its own module defines."""
+    defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    own = item.module.__name__ if item.module else None
+    return any(
+        d.scope == "module" and getattr(d.func, "__module__", None) == own
+        for chain in defs.values()
+        for d in chain
+    )
+
+
+@pytest.hookimpl(trylast=True)  # after xdist has (or has not) moved the groups into node ids
+def pytest_collection_finish(session):
+    """Say so when ``--dist loadgroup`` lost the groups (pytest 9.2 with xdist 3.8 did): the
+    run stays correct but each worker rebuilds every shared cache and the suite slows."""
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    lost = [
+        i.nodeid
+        for i in session.items
+        if i.get_closest_marker("xdist_group") and "@" not in i.nodeid
+    ]
+    if lost:
+        warnings.warn(
+            pytest.PytestWarning(
+                f"--dist loadgroup ignored the groups of {len(lost)} tests (e.g. {lost[0]}); "
+                "check the pytest and pytest-xdist versions (pytest-xdist issue #1386)"
+            ),
+            stacklevel=1,
+        )

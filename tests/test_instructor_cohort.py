@@ -338,6 +338,7 @@ def test_learner_code_runs_without_the_instructors_environment(tmp_path, monkeyp
         str(tmp_path)
     )
     assert env["PM_TOOLKIT_DATA_DIR"] == str((tmp_path / "data").resolve())
+    assert env["OMP_NUM_THREADS"] == "1"  # kernels graded side by side share the cores
 
 
 HUNDRED = 100

@@ -113,6 +113,9 @@ def kernel_env(spec: RunSpec) -> dict[str, str]:
             "IPYTHONDIR": str(spec.workdir.resolve() / "ipython"),
             "MPLBACKEND": "Agg",
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            # Several grading kernels run at once: an OpenMP pool per kernel (boosted models)
+            # on a shared few cores spins and runs many times slower, so each kernel gets one.
+            "OMP_NUM_THREADS": "1",
         }
     )
     if spec.kernel_data_dir is not None:
