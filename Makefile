@@ -18,7 +18,7 @@ NOTEBOOKS := lessons $(wildcard exercises/*.ipynb)
 # 65 s against 25 s), so each gets one thread. `make lab` keeps the default: one kernel.
 test lint unit notebooks solutions browser hub: export OMP_NUM_THREADS = 1
 
-.PHONY: help install lab test lint unit notebooks solutions browser hub hub-setup bench format clean
+.PHONY: help install lab test lint unit notebooks solutions system-packages browser hub hub-setup bench format clean
 
 help:
 	@echo "make lab    set up (first time) and open the course in JupyterLab; ARGS=\"--no-browser --port 8888\""
@@ -69,7 +69,17 @@ solutions: $(STAMP)
 	    $(BIN)/python -m pytest -q -n 2 --dist loadscope $(NBVAL) exercises/solutions; \
 	else echo "no solution editions yet"; fi
 
-browser: $(STAMP)
+# In CI (.ci/run) the system packages these two checks need (Chromium, the hub's Debian Python,
+# npm) install in the background while the checks before them run; wait here until they are in.
+system-packages:
+	@if [ -n "$${PM_CI_SETUP_STATUS:-}" ]; then \
+	  n=0; while [ ! -e "$$PM_CI_SETUP_STATUS" ] && [ $$n -lt 900 ]; do sleep 2; n=$$((n+1)); done; \
+	  grep -qx ok "$$PM_CI_SETUP_STATUS" 2>/dev/null || { \
+	    echo "installing system packages failed or took over 30 minutes:" >&2; \
+	    cat "$$PM_CI_SETUP_LOG" >&2; exit 1; }; \
+	fi
+
+browser: $(STAMP) system-packages
 	PM_TOOLKIT_HOME=$(TEST_HOME)/browser $(BIN)/python -m pytest -q -p no:cacheprovider tests/ui
 
 # The real-hub test (tests/hub): JupyterHub on 127.0.0.1 with real system users, the course
@@ -78,7 +88,7 @@ browser: $(STAMP)
 HUB_ENV ?= /opt/pm-toolkit/hub-test-env
 PROXY   := deploy/node_modules/.bin/configurable-http-proxy
 
-hub: $(STAMP)
+hub: $(STAMP) system-packages
 	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory hub-setup; \
 	else echo "make hub: not root, so the real-hub test is skipped (it creates system users)"; fi
 	PM_TOOLKIT_HUB_TEST=1 PM_HUB_USER_ENV=$(HUB_ENV) PM_TOOLKIT_HOME=$(TEST_HOME)/hub \
