@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "pm_toolkit.lab",  # lab
     "pm_toolkit.data.cli",  # data generate | describe | prepare
     "pm_toolkit.exercises.cli",  # progress, build
+    "pm_toolkit.course.cli",  # course catalog
     "pm_toolkit.instructor.cli",  # cohort, grade
 )
 

@@ -3,7 +3,8 @@
 Each module ``pm_toolkit/course/<lesson>.py`` defines ``EXERCISES = [Exercise(...), ...]``
 with ids ``"<lesson>.<name>"``. Registering a new lesson = adding one line to ``LESSONS``;
 a listed module that does not exist yet is skipped (lessons are written in parallel), but a
-module that exists and fails to import is an error.
+module that exists and fails to import is an error. Code that needs only ids, titles and lesson
+order (``progress()``) uses ``pm_toolkit.course.catalog.catalog()``, which imports no lesson.
 
 >>> from pm_toolkit.course import lesson_keys, exercises_for
 >>> "start_here" in lesson_keys()

@@ -111,17 +111,22 @@ class CourseProgress:
 
 
 def progress(*, learner: str | None = None, store: ProgressStore | None = None) -> CourseProgress:
-    """Build the progress view from the store and the registered exercises."""
-    from pm_toolkit.course import LESSONS, exercises_for, lesson_keys
+    """Build the progress view from the store and the registered exercises.
+
+    The exercises' ids and titles come from the light exercise catalog
+    (``pm_toolkit.course.catalog``), so a learner's kernel does not import every lesson.
+    """
+    from pm_toolkit.course import LESSONS
+    from pm_toolkit.course.catalog import catalog
 
     store = store or ProgressStore(learner=learner)
     summary = store.summary()
-    have = set(lesson_keys())
+    have = {entry.key: entry.exercises for entry in catalog()}
     lessons: list[LessonProgress] = []
     for key, _mod, notebook, title in LESSONS:
         if key not in have:
             continue
-        exercises = exercises_for(key)
+        exercises = have[key]
         done = tried = hints = solutions = 0
         next_ex = ""
         for i, ex in enumerate(exercises, 1):
