@@ -19,30 +19,12 @@ power, MDE, duration), :mod:`.srm`, :mod:`.multiple` (p-value adjustment, false 
 
 from __future__ import annotations
 
-from pm_toolkit.experiments._format import p_value as format_p
-from pm_toolkit.experiments.analysis import (
-    METRICS,
-    ExperimentReport,
-    ReadableTable,
-    analyse,
-    arm_summary,
-    cuped_revenue,
-    daily_lift,
-    metric_table,
-    report,
-    srm_check,
-    srm_table,
-)
-from pm_toolkit.experiments.bayes import BayesResult, prob_b_beats_a, prob_beta_greater
+from importlib import import_module
+from typing import Any
+
+# Two modules share a name with one of their functions: importing the module binds the package
+# attribute to it, so they load now (both are light) and the function names win below.
 from pm_toolkit.experiments.cuped import CupedResult, cuped, cuped_adjust, cuped_theta
-from pm_toolkit.experiments.decision import Decision, decide
-from pm_toolkit.experiments.multiple import (
-    AdjustedPValues,
-    PortfolioResult,
-    adjust_p_values,
-    false_discovery_share,
-    portfolio_simulation,
-)
 from pm_toolkit.experiments.power import (
     SampleSizeResult,
     duration_days,
@@ -51,22 +33,49 @@ from pm_toolkit.experiments.power import (
     sample_size,
     sample_size_mean,
 )
-from pm_toolkit.experiments.sequential import (
-    Boundaries,
-    PeekingResult,
-    crossing_probability,
-    group_sequential_boundaries,
-    peeking_false_positive_rate,
-    peeking_simulation,
-)
-from pm_toolkit.experiments.significance import (
-    ComparisonResult,
-    mean_test,
-    mean_test_samples,
-    proportion_test,
-    ratio_metric_test,
-)
-from pm_toolkit.experiments.srm import SRM_THRESHOLD, SrmResult, srm_test
+
+# Names load with their module on first use: a lesson that needs one test (a z-test for a
+# rule check) must not pay for scipy.stats and statsmodels, about 60 MiB in every learner's
+# kernel (benchmarks/bench_memory.py). ``from pm_toolkit.experiments import charts`` still
+# imports the submodule, as for any package.
+_LAZY: dict[str, tuple[str, str]] = {
+    "format_p": ("_format", "p_value"),
+    "ExperimentReport": ("analysis", "ExperimentReport"),
+    "METRICS": ("analysis", "METRICS"),
+    "ReadableTable": ("analysis", "ReadableTable"),
+    "analyse": ("analysis", "analyse"),
+    "arm_summary": ("analysis", "arm_summary"),
+    "cuped_revenue": ("analysis", "cuped_revenue"),
+    "daily_lift": ("analysis", "daily_lift"),
+    "metric_table": ("analysis", "metric_table"),
+    "report": ("analysis", "report"),
+    "srm_check": ("analysis", "srm_check"),
+    "srm_table": ("analysis", "srm_table"),
+    "BayesResult": ("bayes", "BayesResult"),
+    "prob_b_beats_a": ("bayes", "prob_b_beats_a"),
+    "prob_beta_greater": ("bayes", "prob_beta_greater"),
+    "Decision": ("decision", "Decision"),
+    "decide": ("decision", "decide"),
+    "AdjustedPValues": ("multiple", "AdjustedPValues"),
+    "PortfolioResult": ("multiple", "PortfolioResult"),
+    "adjust_p_values": ("multiple", "adjust_p_values"),
+    "false_discovery_share": ("multiple", "false_discovery_share"),
+    "portfolio_simulation": ("multiple", "portfolio_simulation"),
+    "Boundaries": ("sequential", "Boundaries"),
+    "PeekingResult": ("sequential", "PeekingResult"),
+    "crossing_probability": ("sequential", "crossing_probability"),
+    "group_sequential_boundaries": ("sequential", "group_sequential_boundaries"),
+    "peeking_false_positive_rate": ("sequential", "peeking_false_positive_rate"),
+    "peeking_simulation": ("sequential", "peeking_simulation"),
+    "ComparisonResult": ("significance", "ComparisonResult"),
+    "mean_test": ("significance", "mean_test"),
+    "mean_test_samples": ("significance", "mean_test_samples"),
+    "proportion_test": ("significance", "proportion_test"),
+    "ratio_metric_test": ("significance", "ratio_metric_test"),
+    "SRM_THRESHOLD": ("srm", "SRM_THRESHOLD"),
+    "SrmResult": ("srm", "SrmResult"),
+    "srm_test": ("srm", "srm_test"),
+}
 
 __all__ = [
     "METRICS",
@@ -116,3 +125,16 @@ __all__ = [
     "srm_table",
     "srm_test",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    where = _LAZY.get(name)
+    if where is None:
+        raise AttributeError(f"module 'pm_toolkit.experiments' has no attribute {name!r}")
+    value = getattr(import_module(f"pm_toolkit.experiments.{where[0]}"), where[1])
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*__all__, *globals()})

@@ -18,7 +18,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
-from scipy import optimize, special
+from scipy import special
 
 from pm_toolkit.experiments import _format as fmt
 
@@ -230,6 +230,8 @@ def mde(
             f"{n_per_arm} users per arm cannot reach {power:.0%} power for any lift on a "
             f"{baseline:.1%} baseline; use more users"
         )
+    from scipy import optimize  # the solver only here: importing it costs 20 MiB per kernel
+
     delta = optimize.brentq(
         lambda d: _power(baseline, d, n_per_arm, alpha, two_sided) - power, 1e-12, top, xtol=1e-12
     )
