@@ -82,6 +82,23 @@ def test_checks_find_nothing_once_the_planted_dirt_is_removed(world):
     assert col.bazaar_tracking_plan().validate(clean).ok
 
 
+def test_cleaning_report_steps_match_the_checks_run_one_by_one(world):
+    ev, sessions = world["events"], world["sessions"]
+    report = col.clean_events(ev, sessions=sessions)
+    dupes = col.find_duplicates(ev)
+    bots = col.find_bots(dupes.cleaned)
+    missing = col.find_missing_ids(bots.cleaned, sessions=sessions)
+    late = col.find_late_events(missing.cleaned)
+    checks = (dupes, bots, missing, late)
+    assert report.steps == tuple(c.summary() for c in checks)
+    assert [s.rows for s in report.steps] == [len(c.cleaned) for c in checks]
+    assert sum(s.found for s in report.steps) > 0  # the world has dirt of every kind
+    pd.testing.assert_frame_equal(report.cleaned, late.cleaned)
+    # a step keeps counts and metrics only: no copy of the events per step
+    assert not any(isinstance(v, pd.DataFrame) for s in report.steps for v in vars(s).values())
+    assert report.table()["rows"].tolist() == [len(ev), *(len(c.cleaned) for c in checks)]
+
+
 def test_raw_events_follow_the_tracking_plan(world):
     report = col.bazaar_tracking_plan().validate(world["events"])
     assert report.ok, report.counts()

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 
 import pandas as pd
 
@@ -133,6 +134,42 @@ class QualityCheck:
             ("rows kept", f"{len(self.cleaned):,}"),
         ]
         return html_card(f"Data-quality check: {self.name}", facts, table)
+
+    def summary(self) -> StepSummary:
+        """The check without its frames: what a step table needs.
+
+        >>> import pandas as pd
+        >>> ev = pd.DataFrame({"event_id": [1, 2], "session_id": [7, 7], "product_id": [3, 3],
+        ...                    "event_type": ["page_view"] * 2, "ts": [pd.Timestamp(0)] * 2})
+        >>> find_duplicates(ev).summary().rows  # the retried copy is dropped
+        1
+        """
+        return StepSummary(
+            self.name,
+            self.found,
+            self.id_kind,
+            self.rule,
+            self.before,
+            self.after,
+            len(self.cleaned),
+        )
+
+
+@dataclass(frozen=True)
+class StepSummary:
+    """One step of :func:`clean_events`: what it flagged and the metrics around it.
+
+    The step's own cleaned copy of the events is not kept: four copies of a day's clickstream
+    would sit in every learner's kernel for one table of counts.
+    """
+
+    name: str
+    found: int
+    id_kind: str
+    rule: str
+    before: FunnelMetrics
+    after: FunnelMetrics
+    rows: int
 
 
 def _event_ids(events: pd.DataFrame, rows: pd.Series) -> list:
@@ -341,7 +378,7 @@ class CleaningReport:
     """All four checks run in sequence: a step table and the final cleaned events."""
 
     n_raw: int
-    steps: tuple[QualityCheck, ...] = field(repr=False)
+    steps: tuple[StepSummary, ...] = field(repr=False)
     cleaned: pd.DataFrame = field(repr=False)
 
     @property
@@ -363,7 +400,7 @@ class CleaningReport:
                     "step": s.name,
                     "flagged": s.found,
                     "unit": s.id_kind,
-                    "rows": len(s.cleaned),
+                    "rows": s.rows,
                     **s.after.as_dict(),
                 }
             )
@@ -399,9 +436,17 @@ def clean_events(
     missing ids because bots never log in, and dropping them is the right fix, not a repair.
     Late events go last: they are real, but a pipeline with a watermark never counts them.
     """
-    steps = [find_duplicates(events)]
-    steps.append(find_bots(steps[-1].cleaned, min_events=min_events, max_dwell_s=max_dwell_s))
-    steps.append(find_missing_ids(steps[-1].cleaned, sessions=sessions))
+    checks = [
+        find_duplicates,
+        partial(find_bots, min_events=min_events, max_dwell_s=max_dwell_s),
+        partial(find_missing_ids, sessions=sessions),
+    ]
     if "ingested_ts" in events.columns:
-        steps.append(find_late_events(steps[-1].cleaned, allowed_lateness=allowed_lateness))
-    return CleaningReport(n_raw=len(events), steps=tuple(steps), cleaned=steps[-1].cleaned)
+        checks.append(partial(find_late_events, allowed_lateness=allowed_lateness))
+    steps, cleaned = [], events
+    for check in checks:
+        # each step's copy is dropped once the next step has it: only the summary stays
+        result = check(cleaned)
+        steps.append(result.summary())
+        cleaned = result.cleaned
+    return CleaningReport(n_raw=len(events), steps=tuple(steps), cleaned=cleaned)
