@@ -7,7 +7,19 @@ import pytest
 
 from pm_toolkit import cli
 
-SUBCOMMANDS = ["doctor", "lab", "data", "progress", "build", "cohort", "grade"]
+SUBCOMMANDS = [
+    "doctor",
+    "lab",
+    "data",
+    "progress",
+    "build",
+    "course",
+    "cohort",
+    "grade",
+    "hub",
+    "stamp",
+    "submit",
+]
 
 
 def test_help_lists_every_subcommand(capsys):
