@@ -128,6 +128,11 @@ c.Spawner.environment = {
     "OMP_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
+    # what a lesson frees goes back to the machine: 30-40 MiB less per learner's kernel
+    # (pm_toolkit.config.KERNEL_MEMORY_ENV says why; benchmarks/bench_memory.py measures it)
+    "MALLOC_MMAP_THRESHOLD_": "131072",
+    "MALLOC_TRIM_THRESHOLD_": "131072",
+    "ARROW_DEFAULT_MEMORY_POOL": "system",
     # git refuses to pull from a repository another account owns unless it is named safe;
     # the hand-out belongs to the instructor. This file (pm-toolkit hub setup) says so and
     # includes the learner's own ~/.gitconfig.

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pm_toolkit import config
+
 START_NOTEBOOK = Path("lessons") / "00_start_here.ipynb"
 
 
@@ -55,7 +57,8 @@ def _run(args) -> int:
         print("Starting JupyterLab anyway; fix the failed checks above if a lesson misbehaves.")
     cmd = jupyter_command(root, list(getattr(args, "passthrough_args", [])))
     print("Starting:", " ".join(cmd), flush=True)
-    return subprocess.call(cmd, cwd=root)
+    # the kernels JupyterLab starts inherit this environment
+    return subprocess.call(cmd, cwd=root, env=config.with_kernel_memory_env(dict(os.environ)))
 
 
 def register(subparsers) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -58,13 +59,20 @@ def test_lab_passes_unknown_options_to_jupyter(monkeypatch, tmp_path):
 
     seen = {}
     monkeypatch.setattr(lab, "course_dir", lambda: tmp_path)
-    monkeypatch.setattr(lab.subprocess, "call", lambda cmd, cwd: seen.setdefault("cmd", cmd) and 0)
+    monkeypatch.setattr(
+        lab.subprocess, "call", lambda cmd, cwd, env: seen.update(cmd=cmd, env=env) or 0
+    )
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")  # the learner's own choice
     from pm_toolkit.doctor import Report
 
     monkeypatch.setattr("pm_toolkit.doctor.run_checks", lambda scale: Report(()))
     assert cli.main(["lab", "--skip-data", "--no-browser", "--port", "8899"]) == 0
     assert seen["cmd"][-3:] == ["--no-browser", "--port", "8899"]
     assert "lessons/00_start_here.ipynb" in " ".join(seen["cmd"])
+    # kernels get the course's memory settings, and the learner's own environment still wins
+    assert seen["env"]["MALLOC_MMAP_THRESHOLD_"] == "131072"
+    assert seen["env"]["ARROW_DEFAULT_MEMORY_POOL"] == "jemalloc"
+    assert seen["env"]["PATH"] == os.environ["PATH"]
 
 
 def test_other_commands_refuse_unknown_options(capsys):

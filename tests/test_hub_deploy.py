@@ -18,6 +18,8 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
+from pm_toolkit.config import KERNEL_MEMORY_ENV
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -51,6 +53,7 @@ def test_the_hub_config_loads_and_sets_what_a_workshop_needs(hub_config):
     assert env["PM_TOOLKIT_PROGRESS_DIR"] == "/srv/course/learners/ravi/progress"
     assert env["PM_TOOLKIT_SHARED_DATA"] == "/srv/course/data"
     assert env["GIT_CONFIG_GLOBAL"] == "/srv/course/gitconfig"
+    assert KERNEL_MEMORY_ENV.items() <= env.items()  # the same allocator settings as make lab
     assert callable(c.Spawner.pre_spawn_hook)
     assert [s["name"] for s in c.JupyterHub.services][:1] == ["pm-toolkit-admin"]
 
@@ -102,6 +105,7 @@ def test_z2jh_values_use_only_keys_the_chart_documents():
     # and a misspelt key would be caught
     assert not _documented("singleuser.memmory.limit", keys)
     assert _documented("singleuser.extraEnv.ANY_NAME", keys)
+    assert KERNEL_MEMORY_ENV.items() <= values["singleuser"]["extraEnv"].items()
     snippet = values["hub"]["extraConfig"]["pm-course-profiles"]
     compile(snippet, "pm-course-profiles", "exec")
     assert [p["slug"] for p in values["singleuser"]["profileList"]] == ["learner", "instructor"]

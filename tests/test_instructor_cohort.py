@@ -339,6 +339,9 @@ def test_learner_code_runs_without_the_instructors_environment(tmp_path, monkeyp
     )
     assert env["PM_TOOLKIT_DATA_DIR"] == str((tmp_path / "data").resolve())
     assert env["OMP_NUM_THREADS"] == "1"  # kernels graded side by side share the cores
+    from pm_toolkit.config import KERNEL_MEMORY_ENV
+
+    assert KERNEL_MEMORY_ENV.items() <= env.items()  # a grading kernel hands freed memory back
 
 
 HUNDRED = 100

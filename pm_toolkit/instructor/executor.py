@@ -120,7 +120,7 @@ def kernel_env(spec: RunSpec) -> dict[str, str]:
     )
     if spec.kernel_data_dir is not None:
         env[config.DATA_ENV] = str(spec.kernel_data_dir.resolve())
-    return env
+    return config.with_kernel_memory_env(env)
 
 
 def run_notebooks(
