@@ -2,11 +2,12 @@
 
     sudo .venv/bin/python benchmarks/bench_hub.py                  # N = 1 (baseline), 5, 10, 20
     sudo .venv/bin/python benchmarks/bench_hub.py --sizes 1,3      # a quick look
+    sudo .venv/bin/python benchmarks/bench_hub.py --lesson 07      # the heaviest lesson
 
 For each N, on the hub of ``deploy/jupyterhub_config.py`` with real system users (the harness
 of ``tests/hub``): N learners log in at once (time to a running server), pull the course,
-open lesson 02 and run it top to bottom at the same time (Run-All time), then each answers
-every exercise of lesson 02's set a few times (check-feedback time, measured in the kernel from
+open a lesson (``--lesson``, 02 by default) and run it top to bottom at the same time (Run-All
+time), then each answers every exercise of that lesson's set a few times (check-feedback time, measured in the kernel from
 the call to the outcome, the learner's wait after pressing Check; each learner pauses 1-4 s
 before each press, as a person reading the next question does), and the memory of each
 learner's kernel and server is read from /proc (RSS, and PSS: RSS with pages shared between
@@ -28,13 +29,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-LESSON = "pm-course/lessons/02_web_metrics.ipynb"
 HANDOUT = ("lessons/*.ipynb", "exercises/*.ipynb", "datasets/README.md")
 
 CHECKS = """
 import json, random, time
 from pm_toolkit.exercises import lesson as _lesson
-_ex = _lesson("metrics")
+_ex = _lesson("{key}")
 _times, _pause = [], random.Random({seed})
 for _round in range({rounds}):
     for _q in _ex:
@@ -71,21 +71,34 @@ def p95(xs: list[float]) -> float:
     return xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))]
 
 
-def one_round(shop, users: list[str], rounds: int, think: tuple[float, float]) -> dict:
+def lesson_of(prefix: str) -> tuple[str, str]:
+    """(course key, notebook path in the learner's checkout) of the lesson ``prefix`` (e.g. 07)."""
+    from pm_toolkit.course import LESSONS
+
+    for key, _mod, notebook, _title in LESSONS:
+        if Path(notebook).name.startswith(prefix):
+            return key, f"pm-course/{notebook}"
+    raise SystemExit(f"no lesson starts with {prefix!r}; see lessons/")
+
+
+def one_round(
+    shop, users: list[str], rounds: int, think: tuple[float, float], lesson: str = "02"
+) -> dict:
     hub = shop.hub
+    key, notebook = lesson_of(lesson)
     with ThreadPoolExecutor(len(users)) as pool:
         start = list(pool.map(hub.start_server, users))
 
     def work(user: str) -> dict:
         server = hub.server(user)
         server.git_pull(f"file://{shop.root / 'course.git'}", "pm-course")
-        kernel = server.kernel(LESSON)
+        kernel = server.kernel(notebook)
         t0 = time.monotonic()
-        kernel.run_notebook(server.notebook(LESSON))
+        kernel.run_notebook(server.notebook(notebook))
         run_all = time.monotonic() - t0
         mem = _tagged(kernel.run(MEMORY).text, "@@MEM")  # after the lesson, as issue 18 asks
         code = CHECKS.format(
-            rounds=rounds, seed=users.index(user), think_lo=think[0], think_hi=think[1]
+            key=key, rounds=rounds, seed=users.index(user), think_lo=think[0], think_hi=think[1]
         )
         checks = _tagged(kernel.run(code).text, "@@CHECKS")
         kernel.close()
@@ -145,12 +158,12 @@ ROWS = [
     ("learners whose session broke", "failed", "{:d}"),
     ("time to a running server, median (s)", "start_median", "{:.1f}"),
     ("time to a running server, slowest (s)", "start_max", "{:.1f}"),
-    ("Run-All of lesson 02, median (s)", "run_all_median", "{:.1f}"),
-    ("Run-All of lesson 02, slowest (s)", "run_all_max", "{:.1f}"),
+    ("Run-All of the lesson, median (s)", "run_all_median", "{:.1f}"),
+    ("Run-All of the lesson, slowest (s)", "run_all_max", "{:.1f}"),
     ("check feedback p50 (ms)", "check_p50", "{:.0f}"),
     ("check feedback p95, every press (ms)", "check_p95", "{:.0f}"),
     ("check feedback p95, after the first press (ms)", "check_p95_warm", "{:.0f}"),
-    ("kernel RSS after lesson 02 (MiB)", "kernel_rss", "{:.0f}"),
+    ("kernel RSS after the lesson (MiB)", "kernel_rss", "{:.0f}"),
     ("kernel PSS (MiB, shared pages split)", "kernel_pss", "{:.0f}"),
     ("kernel private memory (MiB)", "kernel_uss", "{:.0f}"),
     ("server PSS (MiB)", "server_pss", "{:.0f}"),
@@ -184,7 +197,9 @@ def main(argv: list[str]) -> int:
         default="1,4",
         help="seconds a learner pauses before each check, drawn between these (0,0: all at once)",
     )
+    ap.add_argument("--lesson", default="02", help="the lesson run, by file-name prefix (07)")
     args = ap.parse_args(argv)
+    lesson_of(args.lesson)  # a wrong name stops here, before any account is made
     sizes = [int(x) for x in args.sizes.split(",")]
     lo, hi = (float(x) for x in args.think.split(","))
     why = missing()
@@ -207,11 +222,11 @@ def main(argv: list[str]) -> int:
         shop.start_hub()
         for n in sizes:
             t = time.monotonic()
-            results.append(one_round(shop, shop.learners[:n], args.rounds, (lo, hi)))
+            results.append(one_round(shop, shop.learners[:n], args.rounds, (lo, hi), args.lesson))
             print(f"N = {n}: {time.monotonic() - t:.0f} s  {json.dumps(results[-1])}", flush=True)
     finally:
         shop.close()
-    print()
+    print(f"\nlesson {args.lesson}, learners pausing {lo:g}-{hi:g} s before each check\n")
     print(report(results))
     return 0
 

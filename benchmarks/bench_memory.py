@@ -1,13 +1,22 @@
 """How much memory does a learner's kernel hold after each lesson, against a bare kernel?
 
-Executes every lesson under lessons/ at ``small`` scale in a fresh kernel (nbclient), then asks
-that kernel for its resident memory now (RSS) and at its peak (the kernel's high-water mark,
-``VmHWM``), both read from /proc. The baseline, in the same run, is a kernel that only imports
-pandas and numpy. The hosting sizing (docs/hosting.md) is for the heaviest lesson; the target of
-issue 18 is a kernel RSS of at most 300 MiB after it.
+Executes every lesson under lessons/ (and, with ``--exercises``, every solution edition under
+exercises/solutions/: a learner who answered every question) at ``small`` scale in a fresh
+kernel (nbclient), then asks that kernel for its memory from /proc: resident now (RSS), at its
+peak (``VmHWM``) and private (``RssAnon``: pages no other process shares; on a hub the
+libraries' pages are shared by every learner, the private ones are each learner's own).
 
-    python benchmarks/bench_memory.py              # every lesson
-    python benchmarks/bench_memory.py 02 06        # lessons whose file name starts so
+Each notebook runs twice in the same run: with the allocator settings the course starts
+kernels with (``pm_toolkit.config.KERNEL_MEMORY_ENV``, as ``make lab``, the hub and the grader
+do) and without them (the interpreter's defaults), so the ratio shows what they buy. The
+baseline, also in the same run, is a kernel that only imports pandas and numpy. The hosting
+sizing (docs/hosting.md) is for the heaviest notebook; issue 18's target is a kernel RSS of at
+most 300 MiB after it.
+
+    python benchmarks/bench_memory.py                  # every lesson, both settings
+    python benchmarks/bench_memory.py 03 07            # lessons whose file name starts so
+    python benchmarks/bench_memory.py --exercises      # lessons and solution editions
+    python benchmarks/bench_memory.py --course-only    # only the course's settings (half time)
 """
 
 from __future__ import annotations
@@ -23,37 +32,55 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pm_toolkit.config import KERNEL_MEMORY_ENV  # noqa: E402
 
 #: Appended to each notebook: what the kernel holds once the learner has reached the end.
 PROBE = """
 import gc, json
 gc.collect()
 _mem = {l.split(':')[0]: int(l.split()[1]) / 1024 for l in open('/proc/self/status')
-        if l.startswith(('VmRSS', 'VmHWM'))}
+        if l.startswith(('VmRSS', 'VmHWM', 'RssAnon'))}
 print('PM_MEMORY', json.dumps(_mem))
 """
 
 
-def kernel_memory(nb: nbformat.NotebookNode, cwd: Path) -> dict[str, float]:
-    """Run ``nb`` plus the probe in a fresh kernel; return {'VmRSS': MiB, 'VmHWM': MiB}."""
+def kernel_memory(nb: nbformat.NotebookNode, cwd: Path, env: dict[str, str]) -> dict[str, float]:
+    """Run ``nb`` plus the probe in a fresh kernel started with ``env``; return MiB by key."""
     nb.cells.append(nbformat.v4.new_code_cell(PROBE))
-    NotebookClient(
+    client = NotebookClient(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
-    ).execute()
+    )
+    client.execute(env=env)
     text = "".join(o.get("text", "") for o in nb.cells[-1].get("outputs", []))
     line = next(x for x in text.splitlines() if x.startswith("PM_MEMORY"))
     return json.loads(line.split(" ", 1)[1])
 
 
+def settings(course_only: bool) -> dict[str, dict[str, str]]:
+    """The kernel environments compared: the course's allocator settings, and none."""
+    plain = {k: v for k, v in os.environ.items() if k not in KERNEL_MEMORY_ENV}
+    course = {**plain, **KERNEL_MEMORY_ENV}
+    return {"course": course} if course_only else {"course": course, "default": plain}
+
+
+def notebooks(prefixes: list[str], exercises: bool) -> list[Path]:
+    folders = [ROOT / "lessons"] + ([ROOT / "exercises" / "solutions"] if exercises else [])
+    return [
+        p
+        for folder in folders
+        for p in sorted(folder.glob("*.ipynb"))
+        if not prefixes or p.name.startswith(tuple(prefixes))
+    ]
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("prefixes", nargs="*", help="lesson file-name prefixes, e.g. 02 06")
+    ap.add_argument("prefixes", nargs="*", help="notebook file-name prefixes, e.g. 02 06")
+    ap.add_argument("--exercises", action="store_true", help="also the solution editions")
+    ap.add_argument("--course-only", action="store_true", help="skip the default-allocator runs")
     args = ap.parse_args(argv)
-    lessons = [
-        p
-        for p in sorted((ROOT / "lessons").glob("*.ipynb"))
-        if not args.prefixes or p.name.startswith(tuple(args.prefixes))
-    ]
     if sys.platform != "linux":
         print("bench_memory reads /proc: Linux only")
         return 0
@@ -62,14 +89,25 @@ def main(argv: list[str]) -> int:
         from pm_toolkit import data
 
         data.ensure(scale="small", progress=False)
+        envs = settings(args.course_only)
         bare = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import numpy, pandas")])
-        base = kernel_memory(bare, ROOT)
-        print(f"{'notebook':32s} {'RSS MiB':>8s} {'peak MiB':>9s} {'RSS / bare':>11s}")
-        print(f"{'bare kernel (numpy, pandas)':32s} {base['VmRSS']:8.0f} {base['VmHWM']:9.0f}")
-        for path in lessons:
-            mem = kernel_memory(nbformat.read(path, as_version=4), path.parent)
-            ratio = mem["VmRSS"] / base["VmRSS"]
-            print(f"{path.name:32s} {mem['VmRSS']:8.0f} {mem['VmHWM']:9.0f} {ratio:10.1f}x")
+        base = kernel_memory(bare, ROOT, envs["course"])
+        head = f"{'notebook':40s} {'RSS':>5s} {'peak':>5s} {'private':>7s} {'/ bare':>6s}"
+        if "default" in envs:
+            head += f" {'RSS default':>11s} {'course / default':>16s}"
+        print(head + "   (MiB)")
+        print(f"{'bare kernel (numpy, pandas)':40s} {base['VmRSS']:5.0f} {base['VmHWM']:5.0f}")
+        for path in notebooks(args.prefixes, args.exercises):
+            name = f"{path.parent.name}/{path.name}"
+            mem = {k: kernel_memory(nbformat.read(path, as_version=4), path.parent, env)
+                   for k, env in envs.items()}  # fmt: skip
+            c = mem["course"]
+            row = f"{name:40s} {c['VmRSS']:5.0f} {c['VmHWM']:5.0f} {c['RssAnon']:7.0f}"
+            row += f" {c['VmRSS'] / base['VmRSS']:5.1f}x"
+            if "default" in mem:
+                d = mem["default"]["VmRSS"]
+                row += f" {d:11.0f} {c['VmRSS'] / d:15.2f}x"
+            print(row, flush=True)
     return 0
 
 
