@@ -124,8 +124,12 @@ def _bot(ctx):
 
 
 def _deflection(ctx) -> intents.BotResult:
-    model, test = _bot(ctx)
-    return intents.bot_at(model, test, CUTOFF)
+    def make() -> intents.BotResult:
+        model, test = _bot(ctx)
+        return intents.bot_at(model, test, CUTOFF)
+
+    # scoring every test message takes ≈ 0.25 s: once per learner, not at every press of Check
+    return ctx.cached("ml:deflection", make)
 
 
 def _voice(ctx) -> pd.DataFrame:
