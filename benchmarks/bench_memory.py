@@ -8,7 +8,8 @@ libraries' pages are shared by every learner, the private ones are each learner'
 
 Each notebook runs twice in the same run: with the allocator settings the course starts
 kernels with (``pm_toolkit.config.KERNEL_MEMORY_ENV``, as ``make lab``, the hub and the grader
-do) and without them (the interpreter's defaults), so the ratio shows what they buy. The
+do) and without them (the interpreter's defaults), so the ratios show what they buy (memory)
+and cost (time: memory handed back is faulted in again when a later step needs it). The
 baseline, also in the same run, is a kernel that only imports pandas and numpy. The hosting
 sizing (docs/hosting.md) is for the heaviest notebook; issue 18's target is a kernel RSS of at
 most 300 MiB after it.
@@ -26,6 +27,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -47,15 +49,18 @@ print('PM_MEMORY', json.dumps(_mem))
 
 
 def kernel_memory(nb: nbformat.NotebookNode, cwd: Path, env: dict[str, str]) -> dict[str, float]:
-    """Run ``nb`` plus the probe in a fresh kernel started with ``env``; return MiB by key."""
+    """Run ``nb`` plus the probe in a fresh kernel started with ``env``; return MiB by key, and
+    the run's wall time (``seconds``, kernel start included)."""
     nb.cells.append(nbformat.v4.new_code_cell(PROBE))
     client = NotebookClient(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
     )
+    t0 = time.perf_counter()
     client.execute(env=env)
+    seconds = time.perf_counter() - t0
     text = "".join(o.get("text", "") for o in nb.cells[-1].get("outputs", []))
     line = next(x for x in text.splitlines() if x.startswith("PM_MEMORY"))
-    return json.loads(line.split(" ", 1)[1])
+    return {**json.loads(line.split(" ", 1)[1]), "seconds": seconds}
 
 
 def settings(course_only: bool) -> dict[str, dict[str, str]]:
@@ -94,7 +99,9 @@ def main(argv: list[str]) -> int:
         base = kernel_memory(bare, ROOT, envs["course"])
         head = f"{'notebook':40s} {'RSS':>5s} {'peak':>5s} {'private':>7s} {'/ bare':>6s}"
         if "default" in envs:
-            head += f" {'RSS default':>11s} {'course / default':>16s}"
+            head += (
+                f" {'RSS default':>11s} {'course / default':>16s} {'time course / default':>21s}"
+            )
         print(head + "   (MiB)")
         print(f"{'bare kernel (numpy, pandas)':40s} {base['VmRSS']:5.0f} {base['VmHWM']:5.0f}")
         for path in notebooks(args.prefixes, args.exercises):
@@ -107,6 +114,7 @@ def main(argv: list[str]) -> int:
             if "default" in mem:
                 d = mem["default"]["VmRSS"]
                 row += f" {d:11.0f} {c['VmRSS'] / d:15.2f}x"
+                row += f" {c['seconds'] / mem['default']['seconds']:20.2f}x"
             print(row, flush=True)
     return 0
 
