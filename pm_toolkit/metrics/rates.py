@@ -200,12 +200,14 @@ def ga4_bounce_rate(events: pd.DataFrame, time_column: str = "ts") -> Ratio:
     _require(events, "events", ["session_id", "event_type", time_column])
     events, n_unknown = _known(events, "session_id")
     et = events["event_type"]
+    # Series on one index, not .to_numpy(): a time-zone-aware column would become an object
+    # array of Timestamps, and building the frame from it took ≈ 2 s for a lesson's events.
     frame = pd.DataFrame(
         {
-            "session_id": events["session_id"].to_numpy(),
-            "ts": events[time_column].to_numpy(),
-            "page": et.isin(list(PAGE_EVENTS)).to_numpy(),
-            "buy": (et == "purchase").to_numpy(),
+            "session_id": events["session_id"],
+            "ts": events[time_column],
+            "page": et.isin(list(PAGE_EVENTS)),
+            "buy": et == "purchase",
         }
     )
     g = frame.groupby("session_id", sort=False).agg(
