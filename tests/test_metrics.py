@@ -287,6 +287,21 @@ def test_open_funnel_counts_any_session_with_the_event(events):
     assert f.table["sessions"].tolist() == [6, 4, 3, 2, 2]
 
 
+@pytest.mark.parametrize("closed", [True, False])
+def test_funnel_matches_a_crosstab_and_leaves_out_events_without_a_session(closed):
+    rng = np.random.default_rng(7)
+    steps = ["page_view", "product_view", "add_to_cart", "purchase"]
+    ids = pd.array(rng.integers(0, 300, 3000), dtype="Int64")
+    ids[rng.random(3000) < 0.05] = pd.NA
+    e = pd.DataFrame({"session_id": ids, "event_type": rng.choice([*steps, "search"], 3000)})
+    rel = e[e["event_type"].isin(steps)]
+    want = pd.crosstab(rel["session_id"], rel["event_type"]).reindex(columns=steps).to_numpy() > 0
+    if closed:
+        want = np.logical_and.accumulate(want, axis=1)
+    got = m.funnel(e, steps=steps, closed=closed).table["sessions"].tolist()
+    assert got == want.sum(axis=0).tolist()
+
+
 def test_funnel_needs_two_steps(events):
     with pytest.raises(ValueError, match="at least two steps"):
         m.funnel(events, steps=("page_view",))

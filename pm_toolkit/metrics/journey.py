@@ -80,11 +80,14 @@ def funnel(
     _require(events, "events", ["session_id", "event_type"])
     if len(steps) < 2:
         raise ValueError(f"a funnel needs at least two steps; got {list(steps)}")
-    relevant = events[events["event_type"].isin(list(steps))]
-    reached = pd.crosstab(relevant["session_id"], relevant["event_type"]).reindex(
-        columns=list(steps), fill_value=0
-    )
-    hit = reached.to_numpy() > 0
+    # one row per session with any funnel event, one column per step: did it get there?
+    # (a crosstab gives the same matrix but took ≈ 1.5 s on a lesson's events; this ≈ 20 ms)
+    step_of = pd.Index(list(steps)).get_indexer(events["event_type"])
+    relevant = step_of >= 0
+    sessions, uniques = pd.factorize(events["session_id"][relevant])  # no id: code -1, left out
+    hit = np.zeros((len(uniques), len(steps)), dtype=bool)
+    known = sessions >= 0
+    hit[sessions[known], step_of[relevant][known]] = True
     if closed:
         hit = np.logical_and.accumulate(hit, axis=1)
     counts = hit.sum(axis=0).astype(int)
