@@ -128,7 +128,7 @@ c.Spawner.environment = {
     "OMP_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
-    # what a lesson frees goes back to the machine: 30-40 MiB less per learner's kernel
+    # what a lesson frees goes back to the machine: 25-45 MiB less per learner's kernel
     # (pm_toolkit.config.KERNEL_MEMORY_ENV says why; benchmarks/bench_memory.py measures it)
     "MALLOC_MMAP_THRESHOLD_": "131072",
     "MALLOC_TRIM_THRESHOLD_": "131072",

@@ -30,7 +30,7 @@ EXCHANGE_ENV = "PM_TOOLKIT_EXCHANGE"
 _TRUTHY = {"1", "true", "yes", "on"}
 
 #: How a learner's kernel allocates memory, so that what a lesson frees goes back to the machine
-#: (measured by benchmarks/bench_memory.py: 30 to 40 MiB less per kernel after lessons 03 and 07,
+#: (measured by benchmarks/bench_memory.py: 25 to 45 MiB less per kernel after lessons 03 and 07,
 #: which on a hub is multiplied by every learner). glibc raises its "large block" threshold each
 #: time pandas frees a big array, so later big arrays come from the heap and stay resident once
 #: freed; a fixed threshold hands them back, and the trim threshold returns the heap's free top.
