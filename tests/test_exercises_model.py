@@ -255,3 +255,34 @@ def test_an_untouched_placeholder_records_no_raw_answer(tmp_path):
     b = bound()
     b.check(____)
     assert "raw" not in (b.store.last("t.aov") or {})
+
+
+def test_a_computed_wrong_value_is_worked_out_once_per_learner_like_the_reference():
+    calls = {"reference": 0, "wrong": 0}
+
+    def reference(c):
+        calls["reference"] += 1
+        return 1834.2
+
+    def wrong(c):
+        calls["wrong"] += 1
+        return 2000.0
+
+    ex = Exercise(
+        id="t.counted",
+        title="AOV",
+        prompt="AOV?",
+        variable="aov",
+        kind=Number(abs=0.5),
+        reference=reference,
+        hints=["Revenue over orders."],
+        wrong_answers=[WrongAnswer(value=wrong, message="You used all orders.")],
+    )
+    c = ctx()
+    outcomes = [ex.evaluate(x, c) for x in (2000.0, 1500.0, 2000.0, 1834.2)]
+    assert [o.status for o in outcomes] == ["incorrect", "incorrect", "incorrect", "correct"]
+    named = ["You used all orders." in o.message for o in outcomes]
+    assert named == [True, False, True, False]
+    assert calls == {"reference": 1, "wrong": 1}
+    ex.evaluate(2000.0, ctx())  # another learner's context works it out for them
+    assert calls == {"reference": 2, "wrong": 2}

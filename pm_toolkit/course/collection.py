@@ -34,27 +34,16 @@ def _events(ctx) -> pd.DataFrame:
     return ctx.load("events")
 
 
-# Each count hashes every event (≈ 40 ms); a check compares the answer with all three, so they
-# are computed once per learner rather than at every press of Check.
 def _duplicates(ctx) -> int:
-    return ctx.cached(
-        "collection:dupes",
-        lambda: int(_events(ctx).duplicated(subset=KEYS, keep="first").sum()),
-    )
+    return int(_events(ctx).duplicated(subset=KEYS, keep="first").sum())
 
 
 def _both_copies(ctx) -> int:
-    return ctx.cached(
-        "collection:dupes_both",
-        lambda: int(_events(ctx).duplicated(subset=KEYS, keep=False).sum()),
-    )
+    return int(_events(ctx).duplicated(subset=KEYS, keep=False).sum())
 
 
 def _all_columns(ctx) -> int:
-    return ctx.cached(
-        "collection:dupes_all_columns",
-        lambda: int(_events(ctx).drop(columns="event_id").duplicated().sum()),
-    )
+    return int(_events(ctx).drop(columns="event_id").duplicated().sum())
 
 
 def _cleaning(ctx) -> col.CleaningReport:

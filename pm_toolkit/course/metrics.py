@@ -389,12 +389,8 @@ def _event_counts(ctx: Any) -> pd.DataFrame:
 
 
 def _ga4_bounce(ctx: Any) -> float:
-    def make() -> float:
-        _, events = clean_tables(ctx)
-        return metrics.ga4_bounce_rate(events).value
-
-    # engagement per session takes ≈ 1 s: once per learner, not at every press of Check
-    return ctx.cached("metrics:ga4_bounce", make)
+    _, events = clean_tables(ctx)
+    return metrics.ga4_bounce_rate(events).value
 
 
 # --------------------------------------------------------------------------- 13 the sale-week memo

@@ -128,7 +128,7 @@ def _deflection(ctx) -> intents.BotResult:
         model, test = _bot(ctx)
         return intents.bot_at(model, test, CUTOFF)
 
-    # scoring every test message takes ≈ 0.25 s: once per learner, not at every press of Check
+    # scoring every test message takes ≈ 0.25 s; the reference and a wrong answer both need it
     return ctx.cached("ml:deflection", make)
 
 

@@ -127,11 +127,19 @@ class WrongAnswer:
         )
         return f"WrongAnswer({what}, message={self.message!r})"
 
-    def resolved_value(self, ctx: LearnerContext) -> Any:
-        """The wrong value for this learner (calls ``value(ctx)`` if it is a function)."""
+    def resolved_value(self, ctx: LearnerContext, key: str | None = None) -> Any:
+        """The wrong value for this learner (calls ``value(ctx)`` if it is a function).
+
+        With a ``key`` it is computed once per context, like the reference: it depends on the
+        learner's data only, and may cost as much to compute.
+        """
         if self.value is _MISSING:
             return None
-        return self.value(ctx) if callable(self.value) else self.value
+        if not callable(self.value):
+            return self.value
+        if key is None or ctx is None:
+            return self.value(ctx)
+        return ctx.cached(key, lambda: self.value(ctx))
 
     def example(self, ctx: LearnerContext) -> Any:
         """An answer that should trigger this message (for the self-tests)."""
@@ -143,12 +151,14 @@ class WrongAnswer:
             return self.fn
         return self.resolved_value(ctx)
 
-    def matches(self, parsed: Any, kind: AnswerKind, ctx: LearnerContext) -> bool:
+    def matches(
+        self, parsed: Any, kind: AnswerKind, ctx: LearnerContext, key: str | None = None
+    ) -> bool:
         """Whether the learner's (read) answer is this mistake.
 
         Inside a check, a predicate runs within what is left of the check's time budget (it may
         run the learner's query or function again); a declared wrong value is the author's and
-        is computed outside it.
+        is computed outside it (once per context when ``key`` is given).
         """
         if self.predicate is not None:
             left = ctx.time_left() if ctx is not None else None
@@ -162,7 +172,7 @@ class WrongAnswer:
         if self.fn is not None:
             return kind.matches(parsed, self.fn, ctx)
         with trusted(ctx):
-            target = self.resolved_value(ctx)
+            target = self.resolved_value(ctx, key)
         return kind.matches(parsed, target, ctx, abs=self.abs, rel=self.rel)
 
 
@@ -316,11 +326,11 @@ class Exercise:
         you_gave = f"You gave {kind.echo(parsed)}" + (
             f" for `{self.variable}`." if self.variable and not typed else "."
         )
-        for w in self.wrong_answers:
+        for i, w in enumerate(self.wrong_answers):
             if w.predicate is not None and not kind.well_typed(parsed):
                 continue  # a predicate is written for answers of the kind's type
             try:
-                hit = w.matches(parsed, kind, ctx)
+                hit = w.matches(parsed, kind, ctx, key=f"{self.id}:wrong:{i}")
             except (TimeoutError, TimeLimitExceeded):
                 hit = False  # the learner's code ran out of time: not this mistake
             except Exception as exc:
