@@ -14,6 +14,13 @@ baseline, also in the same run, is a kernel that only imports pandas and numpy. 
 sizing (docs/hosting.md) is for the heaviest notebook; issue 18's target is a kernel RSS of at
 most 300 MiB after it.
 
+Each notebook is also set against its **library floor**, measured in the same run: a kernel
+with no learner data that loads the same heavy libraries the notebook's kernel ended up with
+(matplotlib, DuckDB, scikit-learn; the probe reports which) and uses each once (a Parquet
+file read, a figure drawn, a SQL query run, a model fitted). RSS counts the pages of library
+code a kernel has touched, so no notebook can end below its floor; "above floor" is what the
+lesson's own data and work hold.
+
     python benchmarks/bench_memory.py                  # every lesson, both settings
     python benchmarks/bench_memory.py 03 07            # lessons whose file name starts so
     python benchmarks/bench_memory.py --exercises      # lessons and solution editions
@@ -38,14 +45,41 @@ sys.path.insert(0, str(ROOT))
 
 from pm_toolkit.config import KERNEL_MEMORY_ENV  # noqa: E402
 
+#: The heavy libraries a notebook's kernel may end up with (name → module to look for); the
+#: probe reports which, and the notebook is set against a floor loading the same ones.
+PROBED_LIBS = {"matplotlib": "matplotlib.pyplot", "duckdb": "duckdb", "sklearn": "sklearn"}
+
 #: Appended to each notebook: what the kernel holds once the learner has reached the end.
-PROBE = """
-import gc, json
+PROBE = f"""
+import gc, json, sys
 gc.collect()
-_mem = {l.split(':')[0]: int(l.split()[1]) / 1024 for l in open('/proc/self/status')
-        if l.startswith(('VmRSS', 'VmHWM', 'RssAnon'))}
+_mem = {{l.split(':')[0]: int(l.split()[1]) / 1024 for l in open('/proc/self/status')
+        if l.startswith(('VmRSS', 'VmHWM', 'RssAnon'))}}
+_mem["libs"] = [k for k, m in {PROBED_LIBS!r}.items() if m in sys.modules]
 print('PM_MEMORY', json.dumps(_mem))
 """
+
+#: The floor's cells: every kernel reads a Parquet file with pandas (as ``data.load`` does);
+#: each heavy library is then used once, so its code is in memory as after a lesson.
+FLOOR_CELLS = {
+    "pandas": "import numpy, pandas\npandas.read_parquet({parquet!r}).groupby('b')['a'].sum()",
+    "matplotlib": (
+        "%matplotlib inline\nimport matplotlib.pyplot as plt\n"
+        "fig, ax = plt.subplots()\nax.bar(['a', 'b'], [3, 4])\nax.set_title('₹ 1,00,000')\nplt.show()"
+    ),
+    "duckdb": (
+        "import duckdb\ncon = duckdb.connect()\ncon.execute(\"SET TimeZone = 'Asia/Kolkata'\")\n"
+        'con.execute("SELECT b, COUNT(*) AS n, AVG(a), MAX(t) FROM read_parquet({parquet!r}) '
+        'GROUP BY b").df()'
+    ),
+    "sklearn": (
+        "from sklearn.ensemble import HistGradientBoostingClassifier\n"
+        "from sklearn.linear_model import LogisticRegression\n"
+        "X = numpy.random.default_rng(0).normal(size=(500, 3))\ny = X[:, 0] > 0\n"
+        "LogisticRegression().fit(X, y).predict_proba(X)\n"
+        "HistGradientBoostingClassifier(max_iter=5).fit(X, y).predict_proba(X)[:1]"
+    ),
+}
 
 
 def kernel_memory(nb: nbformat.NotebookNode, cwd: Path, env: dict[str, str]) -> dict[str, float]:
@@ -61,6 +95,22 @@ def kernel_memory(nb: nbformat.NotebookNode, cwd: Path, env: dict[str, str]) -> 
     text = "".join(o.get("text", "") for o in nb.cells[-1].get("outputs", []))
     line = next(x for x in text.splitlines() if x.startswith("PM_MEMORY"))
     return {**json.loads(line.split(" ", 1)[1]), "seconds": seconds}
+
+
+def floor_notebook(libs: tuple[str, ...], parquet: Path) -> nbformat.NotebookNode:
+    """A kernel with no learner data that loads and uses ``libs`` (see ``FLOOR_CELLS``)."""
+    cells = [FLOOR_CELLS[k].format(parquet=str(parquet)) for k in ("pandas", *libs)]
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+
+
+def write_floor_parquet(folder: Path) -> Path:
+    """A small Parquet file with the column kinds the course's tables have."""
+    import pandas as pd
+
+    path = folder / "floor.parquet"
+    ts = pd.date_range("2025-01-01", periods=2000, freq="h", tz="Asia/Kolkata")
+    pd.DataFrame({"a": range(2000), "b": ["mobile", "desktop"] * 1000, "t": ts}).to_parquet(path)
+    return path
 
 
 def settings(course_only: bool) -> dict[str, dict[str, str]]:
@@ -95,9 +145,20 @@ def main(argv: list[str]) -> int:
 
         data.ensure(scale="small", progress=False)
         envs = settings(args.course_only)
+        parquet = write_floor_parquet(Path(home))
+        floors: dict[tuple[str, ...], float] = {}
+
+        def floor(libs: tuple[str, ...]) -> float:
+            if libs not in floors:
+                floors[libs] = kernel_memory(floor_notebook(libs, parquet), ROOT, envs["course"])[
+                    "VmRSS"
+                ]
+            return floors[libs]
+
         bare = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import numpy, pandas")])
         base = kernel_memory(bare, ROOT, envs["course"])
         head = f"{'notebook':40s} {'RSS':>5s} {'peak':>5s} {'private':>7s} {'/ bare':>6s}"
+        head += f" {'floor':>5s} {'above floor':>11s}"
         if "default" in envs:
             head += (
                 f" {'RSS default':>11s} {'course / default':>16s} {'time course / default':>21s}"
@@ -109,13 +170,17 @@ def main(argv: list[str]) -> int:
             mem = {k: kernel_memory(nbformat.read(path, as_version=4), path.parent, env)
                    for k, env in envs.items()}  # fmt: skip
             c = mem["course"]
+            low = floor(tuple(c["libs"]))
             row = f"{name:40s} {c['VmRSS']:5.0f} {c['VmHWM']:5.0f} {c['RssAnon']:7.0f}"
-            row += f" {c['VmRSS'] / base['VmRSS']:5.1f}x"
+            row += f" {c['VmRSS'] / base['VmRSS']:5.1f}x {low:5.0f} {c['VmRSS'] - low:11.0f}"
             if "default" in mem:
                 d = mem["default"]["VmRSS"]
                 row += f" {d:11.0f} {c['VmRSS'] / d:15.2f}x"
                 row += f" {c['seconds'] / mem['default']['seconds']:20.2f}x"
             print(row, flush=True)
+        print("\nlibrary floors (no learner data; course settings):")
+        for libs, rss in floors.items():
+            print(f"  pandas + {' + '.join(libs) or 'nothing else':38s} {rss:5.0f}")
     return 0
 
 

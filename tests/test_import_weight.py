@@ -85,3 +85,25 @@ def test_lazy_experiments_names_all_resolve_to_the_right_objects():
     assert set(ex.__all__) <= set(dir(ex))
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         ex.nope  # noqa: B018
+
+
+def test_bench_memory_has_a_floor_for_every_library_its_probe_reports(tmp_path):
+    """A notebook is compared with a floor of the same libraries: a library the probe can
+    report but the floor cannot load would leave the benchmark without its baseline."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_memory.py"
+    spec = importlib.util.spec_from_file_location("bench_memory", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+
+    probed = tuple(bench.PROBED_LIBS)
+    assert set(probed) <= set(bench.FLOOR_CELLS) - {"pandas"}
+    assert "sklearn" in bench.PROBE and "PROBED_LIBS" not in bench.PROBE  # names filled in
+    nb = bench.floor_notebook(probed, tmp_path / "floor.parquet")
+    assert len(nb.cells) == len(probed) + 1 and str(tmp_path) in nb.cells[0].source
+    for cell in nb.cells:  # IPython magics aside, each cell is Python
+        compile(
+            "\n".join(x for x in cell.source.splitlines() if not x.startswith("%")), "c", "exec"
+        )
