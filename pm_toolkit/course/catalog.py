@@ -173,13 +173,13 @@ def refresh(*, check: bool = False, path: Path | None = None) -> tuple[bool, str
     With ``check=True`` write nothing, only report.
     """
     path = CATALOG_PATH if path is None else path
-    text = to_json(from_modules(), fingerprint())
+    lessons = from_modules()
+    text = to_json(lessons, fingerprint())
     try:
         current = path.read_text(encoding="utf-8")
     except OSError:
         current = None
-    lessons = json.loads(text)["lessons"]
-    size = f"{len(lessons)} lessons, {sum(len(x['exercises']) for x in lessons)} exercises"
+    size = f"{len(lessons)} lessons, {sum(len(x.exercises) for x in lessons)} exercises"
     if current == text:
         return True, f"up to date: {path} ({size})"
     if check:
